@@ -1,0 +1,9 @@
+/**
+ * Config section `listeners`: keys, defaults and documentation in one zod schema (STYLE.md §7).
+ * zod 4: nested objects take `.prefault({})` (not `.default({})`) so inner defaults apply.
+ */
+import { z } from 'zod';
+
+export const listenersSchema = z.object({}).prefault({});
+
+export type ListenersConfig = z.infer<typeof listenersSchema>;
