@@ -86,8 +86,9 @@ export function parseReplyLines(raw: readonly string[]): Reply {
   for (const line of raw) {
     let text = line.slice(4);
     const m = /^([245]\.\d{1,3}\.\d{1,3})(?:\s+|$)/.exec(text);
-    if (m) {
-      if (enhanced === null && Number(m[1]?.[0]) === cls) enhanced = m[1] ?? null;
+    // An enhanced code of the wrong class stays in the text, verbatim, and is not trusted.
+    if (m && Number(m[1]?.[0]) === cls) {
+      enhanced ??= m[1] ?? null;
       text = text.slice(m[0].length);
     }
     texts.push(text.replace(/[\r\n]/g, ' '));
