@@ -64,3 +64,6 @@ export class StoreConflictError extends Error {}
 
 /** The thing named does not exist. */
 export class StoreNotFoundError extends Error {}
+
+/** Input the store refuses: malformed address, domain, CIDR or badmailfrom pattern. */
+export class StoreInvalidInputError extends Error {}
