@@ -1,0 +1,128 @@
+/**
+ * The classifier: one reason per failed recipient, decided from the diagnostic text, the
+ * enhanced status code (RFC 3463) and the SMTP reply code (RFC 5321 §4.2.1) together.
+ * Text rules come first because the words are more specific than the codes ("550 5.1.1
+ * mailbox full" is a full mailbox, whatever the code says); then the enhanced code; then
+ * the reply code. All rules are data in rules/*.ts.
+ *
+ * Security: text is untrusted; it is only matched against bounded regular expressions.
+ */
+import { contentRules } from './rules/content.js';
+import { recipientRules } from './rules/recipient.js';
+import type { TextRule } from './rules/rule.js';
+import { senderRules } from './rules/sender.js';
+import { sendingHostRules } from './rules/sending-host.js';
+import { STATUS_REASON } from './rules/status-codes.js';
+import { transportRules } from './rules/transport.js';
+import type { Reason } from './types.js';
+
+const pick = (rules: TextRule[], reason: Reason) => rules.filter((r) => r.reason === reason);
+
+/** The order in which text rules are tried: the most specific words first. */
+export const TEXT_RULES: TextRule[] = [
+  ...pick(recipientRules, 'hasmoved'),
+  ...pick(senderRules, 'norelaying'),
+  ...pick(transportRules, 'notaccept'),
+  ...pick(sendingHostRules, 'authfailure'),
+  ...pick(contentRules, 'virusdetected'),
+  ...pick(contentRules, 'spamdetected'),
+  ...pick(sendingHostRules, 'securityerror'),
+  ...pick(senderRules, 'rejected'),
+  ...pick(recipientRules, 'suspend'),
+  ...pick(recipientRules, 'mailboxfull'),
+  ...pick(recipientRules, 'userunknown'),
+  ...pick(transportRules, 'hostunknown'),
+  ...pick(sendingHostRules, 'requireptr'),
+  ...pick(sendingHostRules, 'badreputation'),
+  ...pick(contentRules, 'exceedlimit'),
+  ...pick(contentRules, 'mesgtoobig'),
+  ...pick(contentRules, 'notcompliantrfc'),
+  ...pick(contentRules, 'contenterror'),
+  ...pick(contentRules, 'policyviolation'),
+  ...pick(contentRules, 'filtered'),
+  ...pick(sendingHostRules, 'blocked'),
+  ...pick(transportRules, 'systemfull'),
+  ...pick(transportRules, 'toomanyconn'),
+  ...pick(transportRules, 'speeding'),
+  ...pick(transportRules, 'expired'),
+  ...pick(transportRules, 'networkerror'),
+  ...pick(transportRules, 'mailererror'),
+  ...pick(transportRules, 'systemerror'),
+  ...pick(transportRules, 'syntaxerror'),
+];
+
+export interface ReplyInput {
+  code?: number;
+  enhanced?: string | null;
+  text: string;
+}
+
+/** Reasons that mean "this address will never work" (REASONS.md, hard bounce flag). */
+export function isHard(reason: Reason, status: string | undefined): boolean {
+  if (reason === 'userunknown' || reason === 'hostunknown' || reason === 'hasmoved') return true;
+  return reason === 'notaccept' && (status ?? '5').startsWith('5');
+}
+
+/** The first matching text rule, or undefined. */
+export function reasonFromText(text: string, enhanced?: string, code?: string): Reason | undefined {
+  const t = text.toLowerCase().replace(/\s+/g, ' ');
+  if (!t.trim()) return undefined;
+  for (const rule of TEXT_RULES) {
+    if (rule.status && !rule.status.test(enhanced ?? '')) continue;
+    if (rule.code && !rule.code.test(code ?? '')) continue;
+    if (rule.text.test(t)) return rule.reason;
+  }
+  return undefined;
+}
+
+/** Reason from the enhanced code alone (class digit ignored). */
+export function reasonFromStatus(enhanced: string | undefined): Reason | undefined {
+  if (!enhanced) return undefined;
+  const m = /^[245]\.(\d{1,3}\.\d{1,3})$/.exec(enhanced);
+  return m ? STATUS_REASON.get(m[1] ?? '') : undefined;
+}
+
+/** Reason from the reply code alone, for replies that say nothing else. */
+export function reasonFromCode(code: string | undefined): Reason | undefined {
+  switch (code) {
+    case '421':
+      return 'systemerror';
+    case '452':
+    case '552':
+      return 'mailboxfull';
+    case '551':
+      return 'hasmoved';
+    case '553':
+      return 'userunknown';
+    case '500':
+    case '501':
+    case '502':
+    case '503':
+    case '504':
+      return 'syntaxerror';
+    default:
+      return undefined;
+  }
+}
+
+export function decideReason(text: string, enhanced?: string, code?: string): Reason {
+  return reasonFromText(text, enhanced, code) ?? reasonFromStatus(enhanced) ?? reasonFromCode(code) ?? 'onhold';
+}
+
+/** Classifies one SMTP reply (ours or a remote's): the bounce-notice builder uses this. */
+export function classifyReply(r: ReplyInput): { reason: Reason; hard: boolean } {
+  let text = r.text;
+  let code = r.code !== undefined ? String(r.code) : undefined;
+  let enhanced = r.enhanced ?? undefined;
+  // A whole reply line passed as text: take its codes from it.
+  const lead = /^([245]\d\d)[ -](?:#?([245]\.\d{1,3}\.\d{1,3})\s+)?/.exec(text);
+  if (lead) {
+    code ??= lead[1];
+    enhanced ??= lead[2];
+    text = text.slice(lead[0].length);
+  }
+  if (!enhanced) enhanced = /\(#([245]\.\d{1,3}\.\d{1,3})\)/.exec(text)?.[1];
+  const reason = decideReason(text, enhanced, code);
+  const cls = enhanced?.[0] ?? code?.[0];
+  return { reason, hard: isHard(reason, cls ? `${cls}.0.0` : undefined) };
+}

@@ -1,0 +1,243 @@
+/**
+ * A small, forgiving MIME walker for bounce messages.
+ *
+ * RFC 5322 §2.2 (header fields, folding), RFC 2045 §6 (quoted-printable, base64),
+ * RFC 2046 §5.1 (multipart boundaries), §5.2 (message/rfc822), RFC 2047 (encoded words).
+ * Bounces are often malformed: a missing closing boundary, a wrong charset or a boundary
+ * that never appears are tolerated; the walker never throws on input and never recurses
+ * deeper than MAX_DEPTH.
+ * Security: input is untrusted bytes; only string scanning, no eval, bounded depth and parts.
+ */
+
+export interface MimePart {
+  /** Header fields by lower-case name, values unfolded, in order of appearance. */
+  headers: Map<string, string[]>;
+  /** Lower-case "type/subtype"; "text/plain" when absent. */
+  type: string;
+  params: Record<string, string>;
+  /** Decoded body as text (for multipart: the preamble). */
+  body: string;
+  children: MimePart[];
+  depth: number;
+}
+
+const MAX_DEPTH = 8;
+const MAX_PARTS = 200;
+
+/** First value of a header, or undefined. */
+export function header(p: MimePart, name: string): string | undefined {
+  return p.headers.get(name)?.[0];
+}
+
+/** Splits a raw block into header map and body; "From " mbox lines are skipped. */
+export function splitHeaders(text: string): { headers: Map<string, string[]>; body: string } {
+  const headers = new Map<string, string[]>();
+  let pos = 0;
+  if (text.startsWith('From ')) pos = nextLine(text, 0);
+  let name = '';
+  let value = '';
+  const flush = () => {
+    if (!name) return;
+    const list = headers.get(name);
+    if (list) list.push(value.trim());
+    else headers.set(name, [value.trim()]);
+    name = '';
+  };
+  while (pos < text.length) {
+    const end = nextLine(text, pos);
+    const line = text.slice(pos, end).replace(/\r?\n$/, '');
+    if (line === '' || line === '\r') {
+      pos = end;
+      break;
+    }
+    if ((line[0] === ' ' || line[0] === '\t') && name) {
+      value += ` ${line.trim()}`;
+    } else {
+      const colon = line.indexOf(':');
+      // A line that is neither a field nor a continuation ends the header block.
+      if (colon <= 0 || /\s/.test(line.slice(0, colon).trimEnd())) {
+        if (headers.size === 0 && !name) return { headers, body: text.slice(pos) };
+        flush();
+        break;
+      }
+      flush();
+      name = line.slice(0, colon).trim().toLowerCase();
+      value = line.slice(colon + 1);
+    }
+    pos = end;
+  }
+  flush();
+  return { headers, body: text.slice(pos) };
+}
+
+function nextLine(text: string, pos: number): number {
+  const nl = text.indexOf('\n', pos);
+  return nl < 0 ? text.length : nl + 1;
+}
+
+/** Parses "type/subtype; a=b; c="d"" into lower-case type and params. */
+export function parseContentType(v: string | undefined): { type: string; params: Record<string, string> } {
+  const params: Record<string, string> = {};
+  if (!v) return { type: 'text/plain', params };
+  const semi = v.indexOf(';');
+  const type = (semi < 0 ? v : v.slice(0, semi)).trim().toLowerCase() || 'text/plain';
+  const re = /;\s*([\w*.-]+)\s*=\s*(?:"([^"]*)"|([^;\s]*))/g;
+  for (let m = re.exec(v); m; m = re.exec(v)) {
+    params[(m[1] ?? '').toLowerCase()] = m[2] ?? m[3] ?? '';
+  }
+  return { type, params };
+}
+
+/** Decodes a body held as a binary (latin1) string into text. */
+function decodeBody(raw: string, encoding: string, charset: string | undefined): string {
+  const enc = encoding.trim().toLowerCase();
+  let bytes: Buffer;
+  if (enc === 'base64') bytes = Buffer.from(raw.replace(/[^A-Za-z0-9+/=]/g, ''), 'base64');
+  else if (enc === 'quoted-printable') bytes = decodeQuotedPrintable(raw);
+  else bytes = Buffer.from(raw, 'latin1');
+  return bytesToText(bytes, charset);
+}
+
+export function decodeQuotedPrintable(raw: string): Buffer {
+  const s = raw.replace(/=\r?\n/g, '');
+  const out = Buffer.alloc(s.length);
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 61 && i + 2 < s.length + 0 && /^[0-9A-Fa-f]{2}$/.test(s.slice(i + 1, i + 3))) {
+      out[n++] = Number.parseInt(s.slice(i + 1, i + 3), 16);
+      i += 2;
+    } else out[n++] = c & 0xff;
+  }
+  return out.subarray(0, n);
+}
+
+/** Bytes to text: the declared charset if the runtime knows it, else UTF-8 if valid, else latin1. */
+export function bytesToText(bytes: Buffer, charset?: string): string {
+  const cs = (charset ?? '').toLowerCase();
+  // Pure ASCII is the common case in bounces: skip decoders entirely.
+  let ascii = true;
+  for (let i = 0; i < bytes.length; i++) {
+    if (bytes[i] === 0x1b || (bytes[i] ?? 0) > 0x7f) {
+      ascii = false;
+      break;
+    }
+  }
+  if (ascii) return bytes.toString('latin1');
+  if (cs && cs !== 'us-ascii' && cs !== 'utf-8' && cs !== 'utf8') {
+    try {
+      return new TextDecoder(cs).decode(bytes);
+    } catch {
+      // unknown charset label: fall through
+    }
+  }
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return bytes.toString('latin1');
+  }
+}
+
+/** RFC 2047 encoded words in a header value. */
+export function decodeWords(v: string): string {
+  if (!v.includes('=?')) return v;
+  return v
+    .replace(/\?=\s+=\?/g, '?==?')
+    .replace(/=\?([^?]+)\?([bBqQ])\?([^?]*)\?=/g, (_all, cs: string, enc: string, text: string) => {
+      const bytes =
+        enc.toLowerCase() === 'b' ? Buffer.from(text, 'base64') : decodeQuotedPrintable(text.replace(/_/g, ' '));
+      return bytesToText(bytes, cs.replace(/\*.*$/, ''));
+    });
+}
+
+/** Parses a whole message (binary string) into a part tree. */
+export function parseMime(raw: string): MimePart {
+  const counter = { n: 0 };
+  return parsePart(raw, 0, counter, 'text/plain');
+}
+
+function parsePart(raw: string, depth: number, counter: { n: number }, defaultType: string): MimePart {
+  counter.n++;
+  const { headers, body } = splitHeaders(raw);
+  const ct = headers.get('content-type')?.[0];
+  const { type, params } = ct ? parseContentType(ct) : { type: defaultType, params: {} };
+  const part: MimePart = { headers, type, params, body: '', children: [], depth };
+  const encoding = headers.get('content-transfer-encoding')?.[0] ?? '7bit';
+  if (depth >= MAX_DEPTH || counter.n > MAX_PARTS) {
+    part.body = decodeBody(body, encoding, params.charset);
+    return part;
+  }
+  if (type.startsWith('multipart/')) {
+    const boundary = params.boundary ?? guessBoundary(body);
+    if (!boundary) {
+      part.body = decodeBody(body, encoding, params.charset);
+      return part;
+    }
+    const chunks = splitMultipart(body, boundary);
+    part.body = chunks.preamble;
+    const childDefault = type === 'multipart/digest' ? 'message/rfc822' : 'text/plain';
+    for (const chunk of chunks.parts) {
+      if (counter.n > MAX_PARTS) break;
+      part.children.push(parsePart(chunk, depth + 1, counter, childDefault));
+    }
+    return part;
+  }
+  if (type === 'message/rfc822' || type === 'message/global' || type === 'message/partial') {
+    const inner = decodeBody(body, encoding, undefined);
+    // Keep the bytes as a binary string again for the nested parse.
+    const innerRaw = encoding.toLowerCase() === 'base64' ? Buffer.from(inner).toString('latin1') : body;
+    part.children.push(parsePart(innerRaw, depth + 1, counter, 'text/plain'));
+    return part;
+  }
+  part.body = decodeBody(body, encoding, params.charset);
+  return part;
+}
+
+/** A multipart whose Content-Type lost its boundary: take the first "--token" line. */
+function guessBoundary(body: string): string | undefined {
+  const m = /^--([^\s-][^\r\n]{0,69}?)\r?$/m.exec(body);
+  return m?.[1];
+}
+
+function splitMultipart(body: string, boundary: string): { preamble: string; parts: string[] } {
+  const delim = `--${boundary}`;
+  const parts: string[] = [];
+  let preamble = '';
+  let start = -1;
+  let pos = 0;
+  while (pos <= body.length) {
+    const idx = body.indexOf(delim, pos);
+    if (idx < 0) break;
+    // The delimiter must start a line.
+    if (idx > 0 && body[idx - 1] !== '\n') {
+      pos = idx + delim.length;
+      continue;
+    }
+    const chunkEnd = idx > 0 && body[idx - 2] === '\r' ? idx - 2 : Math.max(0, idx - 1);
+    if (start < 0) preamble = body.slice(0, chunkEnd);
+    else parts.push(body.slice(start, chunkEnd));
+    const closing = body.startsWith('--', idx + delim.length);
+    const eol = nextLine(body, idx);
+    if (closing) {
+      start = -1;
+      break;
+    }
+    start = eol;
+    pos = eol;
+  }
+  // A missing closing delimiter: the last part runs to the end.
+  if (start >= 0 && start < body.length) parts.push(body.slice(start));
+  if (parts.length === 0 && start < 0 && !preamble) preamble = body;
+  return { preamble, parts };
+}
+
+/** All parts in document order (depth-first). */
+export function flatten(root: MimePart): MimePart[] {
+  const out: MimePart[] = [];
+  const walk = (p: MimePart) => {
+    out.push(p);
+    for (const c of p.children) walk(c);
+  };
+  walk(root);
+  return out;
+}

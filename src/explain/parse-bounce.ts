@@ -1,0 +1,251 @@
+/**
+ * parseBounce: a whole message in, a BounceReport out (or null when it is no bounce at all).
+ *
+ * RFC 3464 (DSN), RFC 6533 (global DSN), RFC 5965 (ARF feedback), RFC 3834 (auto-replies),
+ * and the plain-text notices of MTAs that send no DSN. Structure first (which recipients,
+ * which codes, which words), then one classifier for every format.
+ * Security: the message is untrusted bytes from anyone; pure code, no I/O, never throws on
+ * input, bounded work (MIME depth/part limits, line limits in the extractors).
+ */
+import { decideReason, isHard, reasonFromStatus, reasonFromText } from './classify.js';
+import { decodeWords, flatten, header, type MimePart, parseMime, splitHeaders } from './mime.js';
+import { isAutoReply } from './parsers/auto-reply.js';
+import { findFeedback } from './parsers/feedback.js';
+import { mtaSignature } from './parsers/mta-signature.js';
+import { addressesIn, noticeOnly, recipientsFromNotice } from './parsers/notice-text.js';
+import { replyFields } from './parsers/reply-fields.js';
+import { parseDeliveryStatus } from './parsers/rfc3464.js';
+import { pseudoStatus } from './pseudo-status.js';
+import type { BouncedRecipient, BounceReport, OriginalHeaders, RawRecipient } from './types.js';
+
+const DSN_TYPE = /^(?:message|text)\/(?:global-)?delivery-status$/;
+const ORIGINAL_TYPE =
+  /^(?:message\/(?:rfc822|global)|text\/(?:rfc822-headers|global-headers)|message\/(?:rfc822|global)-headers)$/;
+const BOUNCE_SUBJECT =
+  /undeliver|undelivered|delivery (?:status|fail|notification|report|problem)|failure notice|returned mail|mail delivery|could not be delivered|not delivered|delivery has failed|nondeliver|non-delivery|rejected|returning message|warning: message|mail system error|unzustellbar|配信|エラー/i;
+const DAEMON_FROM = /mailer-daemon|postmaster|mail delivery|mail administrator|mdaemon|daemon@/i;
+
+export function parseBounce(raw: Buffer): BounceReport | null {
+  return parseMessage(raw.toString('latin1').replace(/\r\n?/g, '\n'), 0);
+}
+
+function parseMessage(text: string, depth: number): BounceReport | null {
+  const root = parseMime(text);
+  const parts = flatten(root);
+  const outer = outerParts(root);
+  const original = originalHeaders(parts);
+
+  const fb = findFeedback(root, parts);
+  if (fb) {
+    const recipients = (fb.recipients.length ? fb.recipients : ['']).map(
+      (address): BouncedRecipient => ({
+        address,
+        status: '',
+        replyCode: '',
+        reason: 'feedback',
+        hard: false,
+        diagnostic: '',
+        parser: 'arf',
+        feedbackType: fb.feedbackType,
+      }),
+    );
+    return withOriginal({ kind: 'feedback', recipients }, original);
+  }
+
+  const dsnParts = parts.filter((p) => DSN_TYPE.test(p.type));
+  let notice = noticeOnly(
+    outer
+      .filter((p) => p.type.startsWith('text/') && !ORIGINAL_TYPE.test(p.type) && !DSN_TYPE.test(p.type))
+      .map((p) => (p.type === 'text/html' ? stripHtml(p.body) : p.body))
+      .join('\n\n'),
+  );
+  if (!notice.trim() && root.children.length) notice = noticeOnly(root.body);
+  const subject = decodeWords(header(root, 'subject') ?? '');
+  const from = decodeWords(header(root, 'from') ?? '');
+  const bounceLike =
+    dsnParts.length > 0 ||
+    root.headers.has('x-failed-recipients') ||
+    DAEMON_FROM.test(from) ||
+    BOUNCE_SUBJECT.test(subject);
+
+  if (!bounceLike && isAutoReply(root)) {
+    const who = addressesIn(from)[0] ?? '';
+    return withOriginal(
+      {
+        kind: 'vacation',
+        recipients: [
+          {
+            address: who,
+            status: '',
+            replyCode: '',
+            reason: 'vacation',
+            hard: false,
+            diagnostic: subject,
+            parser: 'rfc3834',
+          },
+        ],
+      },
+      original,
+    );
+  }
+
+  const exclude = new Set<string>([
+    ...addressesIn(header(root, 'to') ?? ''),
+    ...addressesIn(from),
+    ...addressesIn(original?.from ?? ''),
+  ]);
+  let raws: RawRecipient[] = [];
+  let parser = 'rfc3464';
+  let mta: string | undefined;
+  for (const p of dsnParts) {
+    const ds = parseDeliveryStatus(p.body);
+    mta ??= ds.reportingMta;
+    raws.push(...ds.recipients);
+  }
+  // Delivery-status fields pasted into a text part (no MIME report): read them as one.
+  if (raws.length === 0 && /^(?:final|original)-recipient:/im.test(notice) && /^status:/im.test(notice)) {
+    raws = parseDeliveryStatus(
+      notice.slice(notice.search(/^(?:reporting-mta|final-recipient|original-recipient|action):/im)),
+    ).recipients;
+  }
+  const failed = root.headers.get('x-failed-recipients')?.flatMap((v) => addressesIn(v));
+  if (raws.length === 0) {
+    if (!bounceLike) return depth < 2 ? forwardedBounce(parts, depth) : null;
+    parser = mtaSignature(notice);
+    raws = recipientsFromNotice(notice, { exclude, known: failed?.length ? failed : undefined });
+    if (raws.length === 0 && failed?.length) raws = failed.map((address) => ({ address, diagnostic: '' }));
+    if (raws.length === 0) {
+      const to = addressesIn(original?.to ?? '')[0];
+      if (!to) return null;
+      raws = [{ address: to, diagnostic: '' }];
+    }
+  } else {
+    // Enrich DSN records with the per-recipient words of the human-readable part.
+    const blocks = recipientsFromNotice(notice, { exclude, known: raws.map((r) => r.address) });
+    for (const r of raws) {
+      const block = blocks.find((b) => b.address.toLowerCase() === r.address.toLowerCase());
+      if (block && (!r.diagnostic || !reasonFromText(r.diagnostic))) {
+        r.diagnostic = r.diagnostic ? `${r.diagnostic} ${block.diagnostic}` : block.diagnostic;
+      }
+    }
+  }
+  const recipients = raws.map((r) => finish(r, notice, parser));
+  const delivered = recipients.length > 0 && recipients.every((r) => r.reason === 'delivered');
+  const report: BounceReport = { kind: delivered ? 'delivered' : 'bounce', recipients };
+  if (mta) report.mta = mta;
+  return withOriginal(report, original);
+}
+
+/** Codes, reason and hard/soft for one extracted recipient. */
+function finish(r: RawRecipient, notice: string, parser: string): BouncedRecipient {
+  let diag = r.diagnostic.trim();
+  if (!diag || (!reasonFromText(diag) && !/\b[245]\d\d\b/.test(diag))) {
+    // Nothing specific for this recipient: the notice as a whole is what the MTA said.
+    const whole = notice.replace(/\s+/g, ' ').trim().slice(0, 2000);
+    diag = diag ? `${diag} ${whole}` : whole;
+  }
+  const f = replyFields(diag);
+  const dsnStatus = r.status;
+  let status = dsnStatus && !/^[245]\.0\.0$/.test(dsnStatus) ? dsnStatus : (f.enhanced ?? dsnStatus);
+  const replyCode = r.replyCode ?? f.replyCode ?? '';
+  const action = r.action;
+  let reason =
+    action === 'delivered' || action === 'relayed' || action === 'expanded'
+      ? 'delivered'
+      : decideReason(diag, status, replyCode || undefined);
+  // A temporary failure that the MTA gave up on: the queue lifetime ran out.
+  if (
+    reason !== 'delivered' &&
+    (action === 'failed' || !action) &&
+    status?.startsWith('4.') &&
+    !reasonFromText(diag) &&
+    !reasonFromStatus(status)
+  ) {
+    reason = 'expired';
+  }
+  if (action === 'delayed' && reason === 'onhold') reason = 'expired';
+  if (!status) status = pseudoStatus(reason, replyCode, action);
+  const out: BouncedRecipient = {
+    address: r.address,
+    status,
+    replyCode,
+    reason,
+    hard: isHard(reason, status),
+    diagnostic: r.diagnostic.trim() || diag.slice(0, 500),
+    parser,
+  };
+  const remote = r.remoteMta ?? f.remoteMta;
+  if (remote) out.remoteMta = remote;
+  const command = r.command ?? f.command;
+  if (command) out.command = command;
+  if (action) out.action = action;
+  return out;
+}
+
+/** Parts outside any attached message: the bounce's own words. */
+function outerParts(root: MimePart): MimePart[] {
+  const out: MimePart[] = [];
+  const walk = (p: MimePart) => {
+    out.push(p);
+    if (ORIGINAL_TYPE.test(p.type)) return;
+    for (const c of p.children) walk(c);
+  };
+  walk(root);
+  return out;
+}
+
+/** A bounce forwarded as an attachment: parse the attached message instead. */
+function forwardedBounce(parts: MimePart[], depth: number): BounceReport | null {
+  for (const p of parts) {
+    if (p.type !== 'message/rfc822' || p.depth > 2) continue;
+    const inner = p.children[0];
+    if (!inner) continue;
+    const rebuilt = rebuild(inner);
+    const report = parseMessage(rebuilt, depth + 1);
+    if (report && report.kind !== 'vacation') return report;
+  }
+  return null;
+}
+
+function rebuild(p: MimePart): string {
+  const head = [...p.headers].flatMap(([k, vs]) => vs.map((v) => `${k}: ${v}`)).join('\n');
+  if (!p.children.length) return `${head}\n\n${p.body}`;
+  const b = p.params.boundary ?? 'x';
+  return `${head}\n\n${p.body}\n${p.children.map((c) => `--${b}\n${rebuild(c)}`).join('\n')}\n--${b}--\n`;
+}
+
+function originalHeaders(parts: MimePart[]): OriginalHeaders | undefined {
+  const part = parts.find((p) => ORIGINAL_TYPE.test(p.type));
+  if (!part) return undefined;
+  const h = part.children[0]?.headers ?? splitHeaders(part.body).headers;
+  const o: OriginalHeaders = {};
+  const get = (n: string) => {
+    const v = h.get(n)?.[0];
+    return v === undefined ? undefined : decodeWords(v);
+  };
+  const id = get('message-id');
+  if (id) o.messageId = id;
+  const s = get('subject');
+  if (s) o.subject = s;
+  const f = get('from');
+  if (f) o.from = f;
+  const t = get('to');
+  if (t) o.to = t;
+  return Object.keys(o).length ? o : undefined;
+}
+
+function withOriginal(r: BounceReport, o: OriginalHeaders | undefined): BounceReport {
+  if (o) r.original = o;
+  return r;
+}
+
+function stripHtml(html: string): string {
+  return html
+    .replace(/<(?:style|script)[^>]*>[\s\S]*?<\/(?:style|script)>/gi, ' ')
+    .replace(/<br\s*\/?>|<\/p>|<\/div>|<\/tr>/gi, '\n')
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&')
+    .replace(/&nbsp;/g, ' ');
+}

@@ -1,0 +1,35 @@
+/**
+ * Feedback-loop reports: ARF (RFC 5965 §3, message/feedback-report) and the older
+ * "complaint about message" mails some providers send without the machine-readable part.
+ *
+ * Security: untrusted text; only header fields are read.
+ */
+import { decodeWords, header, type MimePart, splitHeaders } from '../mime.js';
+import { addressesIn } from './notice-text.js';
+
+export interface Feedback {
+  feedbackType: string;
+  recipients: string[];
+}
+
+export function findFeedback(root: MimePart, parts: MimePart[]): Feedback | null {
+  const report = parts.find((p) => p.type === 'message/feedback-report');
+  const original = parts.find((p) => p.type === 'message/rfc822' || p.type === 'text/rfc822-headers');
+  const originalTo = (): string[] => {
+    const inner = original?.children[0]?.headers ?? (original ? splitHeaders(original.body).headers : undefined);
+    const to = inner?.get('to')?.[0];
+    return to ? addressesIn(decodeWords(to)).slice(0, 1) : [];
+  };
+  if (report) {
+    const { headers } = splitHeaders(`${report.body.trim()}\n\n`);
+    const type = (headers.get('feedback-type')?.[0] ?? 'other').trim().toLowerCase();
+    const rcpt = headers.get('original-rcpt-to') ?? headers.get('removal-recipient') ?? [];
+    const list = rcpt.flatMap((v) => addressesIn(v));
+    return { feedbackType: type, recipients: list.length ? list : originalTo() };
+  }
+  const subject = decodeWords(header(root, 'subject') ?? '');
+  if (original && /\b(?:complaint about message|abuse report|spam report|feedback report)\b/i.test(subject)) {
+    return { feedbackType: 'abuse', recipients: originalTo() };
+  }
+  return null;
+}

@@ -1,0 +1,130 @@
+/**
+ * Finds failed recipients and their error text in the human-readable part of a bounce:
+ * the plain-text notices of Exim, qmail, Sendmail transcripts, Exchange, Notes, webmail
+ * services and the rest, which share a shape even where the wording differs: an address
+ * on a line of its own (or after "to"), then the remote server's words below it.
+ *
+ * Security: untrusted text; only bounded regular expressions without nested quantifiers,
+ * at most MAX_LINES lines scanned.
+ */
+import type { RawRecipient } from '../types.js';
+
+const MAX_LINES = 600;
+const ADDR = /[A-Za-z0-9.!#$%&'*+/=?^_`{|}~"-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)+/;
+const ADDR_G = new RegExp(ADDR.source, 'g');
+
+/** Lines where the copy of the original message begins; the notice is what comes before. */
+const ORIGINAL_STARTS = [
+  /^\s*-{2,}.*(?:copy of the (?:original )?message|original message|unsent message|returned message|message text follows|message headers follow|rfc822|undelivered message|headers of (?:the )?original)/i,
+  /^\s*-{2,}\s*(?:below this line|original message follows)/i,
+  /^\s*(?:message headers follow|original message follows|original message headers?:?)\.?\s*$/i,
+  /^\s*\|?-+\s*message text follows/i,
+  /^-+ ?(?:元のメッセージ|original)/i,
+];
+
+/** Cuts the notice at the start of the quoted original message. */
+export function noticeOnly(text: string): string {
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length && i < MAX_LINES; i++) {
+    const line = lines[i] ?? '';
+    if (ORIGINAL_STARTS.some((re) => re.test(line))) return lines.slice(0, i).join('\n');
+    // A header block of the original (Return-Path/Received at line start) after some text.
+    if (
+      i > 3 &&
+      /^(?:Return-Path|Received|DKIM-Signature):\s/i.test(line) &&
+      /^[\w-]+:\s/.test(lines[i + 1] ?? ' :') === false &&
+      /^\s/.test(lines[i + 1] ?? '')
+    ) {
+      return lines.slice(0, i).join('\n');
+    }
+  }
+  return lines.slice(0, MAX_LINES).join('\n');
+}
+
+/** Is this line about one address only: the address first, maybe in <>, then ":" "..." or words? */
+function addressLead(line: string): { address: string; rest: string } | null {
+  const m =
+    /^\s*(?:(?:RCPT TO|To|Recipient(?: address)?|Original-Recipient|Failed Recipient|Address)\s*:\s*)?(?:"[^"]*"\s*)?<?([^\s<>()"]+@[^\s<>()":,]+?)>?(?=[\s:,;.]|$)(.*)$/i.exec(
+      line,
+    );
+  if (!m || !ADDR.test(m[1] ?? '')) return null;
+  return { address: (m[1] ?? '').replace(/[.]$/, ''), rest: m[2] ?? '' };
+}
+
+/** Addresses that are never the failed recipient. */
+function isSystemAddress(a: string): boolean {
+  return /^(?:mailer-daemon|postmaster|noreply|no-reply|abuse)@/i.test(a);
+}
+
+export interface NoticeOptions {
+  /** Addresses known not to be recipients (the original sender, the bounce's own To). */
+  exclude: Set<string>;
+  /** Known recipients (X-Failed-Recipients, DSN) to look for; when given, only these are reported. */
+  known?: string[];
+}
+
+/** One record per failed recipient found in the notice text. */
+export function recipientsFromNotice(notice: string, opts: NoticeOptions): RawRecipient[] {
+  const lines = notice.split('\n').slice(0, MAX_LINES);
+  const found: Array<{ address: string; line: number; rest: string }> = [];
+  const knownLc = opts.known?.map((a) => a.toLowerCase());
+  lines.forEach((line, i) => {
+    // Transcript lines (">>> RCPT TO:<x>") name the recipient but carry the command, not the error.
+    if (/^\s*>>>/.test(line)) return;
+    const lead = addressLead(line);
+    if (!lead) return;
+    const lc = lead.address.toLowerCase();
+    if (opts.exclude.has(lc) || isSystemAddress(lc)) return;
+    if (knownLc && !knownLc.includes(lc)) return;
+    if (found.some((f) => f.address.toLowerCase() === lc && i - f.line <= 2)) return;
+    found.push({ address: lead.address, line: i, rest: lead.rest });
+  });
+  if (found.length === 0) {
+    // "... to the following recipient: x@y", "Delivery failed 20 attempts: x@y": an address inside a sentence.
+    lines.forEach((line, i) => {
+      for (const m of line.matchAll(ADDR_G)) {
+        const a = m[0].replace(/^["']|[.]$/g, '');
+        const lc = a.toLowerCase();
+        if (opts.exclude.has(lc) || isSystemAddress(lc)) continue;
+        if (knownLc && !knownLc.includes(lc)) continue;
+        if (found.some((f) => f.address.toLowerCase() === lc)) continue;
+        found.push({ address: a, line: i, rest: line.slice((m.index ?? 0) + m[0].length) });
+      }
+    });
+  }
+  const out: RawRecipient[] = [];
+  const seen = new Map<string, RawRecipient>();
+  found.forEach((f, k) => {
+    const next = found[k + 1]?.line ?? lines.length;
+    const block: string[] = [f.rest.replace(/^[\s:>.]+/, '')];
+    for (let i = f.line + 1; i < next && i < f.line + 12; i++) {
+      const line = lines[i] ?? '';
+      if (!line.trim()) {
+        if (block.join('').trim()) break;
+        continue;
+      }
+      block.push(line.trim());
+    }
+    const diagnostic = block.join(' ').replace(/\s+/g, ' ').trim();
+    const lc = f.address.toLowerCase();
+    const prev = seen.get(lc);
+    // The same address twice (a notice in two languages): keep the longer explanation.
+    if (prev) {
+      if (diagnostic.length > prev.diagnostic.length && codeIn(diagnostic)) prev.diagnostic = diagnostic;
+      return;
+    }
+    const r: RawRecipient = { address: f.address, diagnostic };
+    seen.set(lc, r);
+    out.push(r);
+  });
+  return out;
+}
+
+function codeIn(s: string): boolean {
+  return /\b[245]\d\d\b/.test(s);
+}
+
+/** Every address in a text, lower-cased. */
+export function addressesIn(text: string): string[] {
+  return [...text.matchAll(ADDR_G)].map((m) => m[0].toLowerCase());
+}

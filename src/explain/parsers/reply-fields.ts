@@ -1,0 +1,53 @@
+/**
+ * Pulls the SMTP reply code (RFC 5321 §4.2), the enhanced status code (RFC 3463 §2),
+ * the failed command and the remote host out of a diagnostic text written by any MTA.
+ *
+ * Security: untrusted text; bounded regular expressions only.
+ */
+
+export interface ReplyFields {
+  replyCode?: string;
+  enhanced?: string;
+  command?: string;
+  remoteMta?: string;
+}
+
+const CODE = /(?:^|[\s(:;"'>\]])([245][0-5]\d)(?:[ -]|$|\.(?!\d)|:)/;
+const ENHANCED = /(?:^|[\s(#:;"'[=-])([245])\.(\d{1,3})\.(\d{1,3})(?=$|[\s).;:,\]"'-])/;
+
+const COMMANDS: Array<[RegExp, string]> = [
+  [
+    /\b(?:after|in reply to|did not like our)\s+(?:the\s+)?(?:final\s+)?(?:end of data|end of message|data|message body)\b/i,
+    'DATA',
+  ],
+  [/\b(?:after|in reply to|did not like our)\s+(?:the\s+)?RCPT(?: TO)?\b/i, 'RCPT'],
+  [/\b(?:after|in reply to|did not like our)\s+(?:the\s+)?MAIL(?: FROM)?\b/i, 'MAIL'],
+  [/\b(?:after|in reply to)\s+(?:the\s+)?(?:HELO|EHLO|greeting|initial connection)\b/i, 'CONN'],
+  [/>>>\s*RCPT\b/i, 'RCPT'],
+  [/>>>\s*MAIL\b/i, 'MAIL'],
+  [/>>>\s*DATA\b/i, 'DATA'],
+];
+
+export function replyFields(text: string): ReplyFields {
+  const out: ReplyFields = {};
+  const code = CODE.exec(text);
+  if (code) out.replyCode = code[1];
+  const enh = ENHANCED.exec(text);
+  if (enh) {
+    const cls = enh[1] ?? '5';
+    // An enhanced code whose class contradicts the reply code is not trusted (Reply factory rule).
+    if (!out.replyCode || out.replyCode[0] === cls) out.enhanced = `${cls}.${enh[2]}.${enh[3]}`;
+  }
+  for (const [re, name] of COMMANDS) {
+    if (re.test(text)) {
+      out.command = name;
+      break;
+    }
+  }
+  const host =
+    /\bhost\s+([A-Za-z0-9][\w.-]*\.[A-Za-z]{2,})\s*\[/i.exec(text) ??
+    /\b([A-Za-z0-9][\w-]*(?:\.[\w-]+)+)\s*\[[\d.:a-fA-F]+\]\s*(?:said|did not like)/i.exec(text) ??
+    /\bremote (?:mail )?server\s+\(?([A-Za-z0-9][\w-]*(?:\.[\w-]+)+)/i.exec(text);
+  if (host) out.remoteMta = host[1];
+  return out;
+}

@@ -1,0 +1,44 @@
+/**
+ * Rules about the sending host and the message's authentication: blocklists, reverse DNS,
+ * reputation, SPF/DKIM/DMARC (RFC 7208, RFC 6376, RFC 7489; RFC 7372 §3 codes X.7.23–X.7.27),
+ * SMTP authentication and encryption demands (RFC 4954 §6, RFC 3207).
+ */
+import type { TextRule } from './rule.js';
+
+export const sendingHostRules: TextRule[] = [
+  // 550 5.7.26 This mail has been blocked because the sender is unauthenticated. Gmail requires all senders to authenticate with either SPF or DKIM.
+  // 550 Bad SPF records for [example.org:192.0.2.2], see http://spf.pobox.com/
+  {
+    reason: 'authfailure',
+    example: '550 5.7.26 This mail has been blocked because the sender is unauthenticated.',
+    text: /\bspf\b|\bdkim\b|\bdmarc\b|sender is unauthenticated|unauthenticated (?:email|mail|sender)|sender policy framework|domainkeys|authentication (?:results|checks) (?:failed|did not pass)|not pass authentication|(?:failed|failing) (?:sender )?authentication checks|sender id\b|senderid/,
+    status: /^(?!5\.7\.27$)/,
+  },
+  // 550 5.7.25 The IP address sending this message does not have a PTR record setup
+  // 550 reverse DNS lookup failed for 192.0.2.1
+  {
+    reason: 'requireptr',
+    example: '550 5.7.25 The IP address sending this message does not have a PTR record setup',
+    text: /\bptr\b|reverse (?:dns|lookup|hostname|name)|rdns|no (?:dns )?(?:ptr|reverse)|(?:ip|address|client)(?: address)? (?:has|have) no (?:name|hostname)|cannot find your hostname|unresolvable (?:ip|address|hostname|host name)|cannot resolve your (?:address|hostname)|client host .*(?:unknown|not resolve|has no)|hostname .*does not resolve|(?:ip name|dns) lookup failed|not have a name associated|unknown client|not match .*(?:forward|reverse)/,
+  },
+  // 451 4.7.650 The mail server [192.0.2.1] has been temporarily rate limited due to IP reputation.
+  {
+    reason: 'badreputation',
+    example: '451 4.7.650 The mail server [192.0.2.1] has been temporarily rate limited due to IP reputation.',
+    text: /(?:ip|sender|domain|poor|bad|low) reputation|reputation (?:of|is)|rate limited due to ip reputation/,
+  },
+  // 553 message blocked, you are not authorized to send mail, authentication is required.
+  // 530 5.7.0 Must issue a STARTTLS command first
+  {
+    reason: 'securityerror',
+    example: '553 message blocked, you are not authorized to send mail, authentication is required.',
+    text: /authenticat(?:ion|e) (?:is )?(?:required|needed|first)|(?:must|please) (?:authenticate|log ?in)|smtp auth|auth(?:entication)? (?:failed|failure|unsuccessful)|starttls|must issue a starttls|encryption (?:required|needed)|tls (?:is )?required|not authorized to send mail|authorization required|forged|fake sender|spoof|impersonat|(?:mail|message|sender) (?:appears|seems) to be (?:forged|faked)|invalid (?:login|credentials|password)|(?:user|sender) not authenticated|access denied.*\(state 13\)|certificate/,
+  },
+  // 554 5.7.1 Service unavailable; Client host [192.0.2.1] blocked using zen.spamhaus.org
+  // 550 5.7.1 Your IP address 192.0.2.1 is listed in our blocklist
+  {
+    reason: 'blocked',
+    example: '554 5.7.1 Service unavailable; Client host [192.0.2.1] blocked using zen.spamhaus.org',
+    text: /\b(?:black|block|deny|dnsbl|rbl|ban)[ -]?list|blocked using|listed (?:in|at|on|by)|\bspamhaus|spamcop|sorbs|barracuda|client host .*(?:rejected|blocked|refused)|(?:your|the|sending|client)? ?(?:ip|host|server|network|domain|connection)(?: address)? (?:\S+ )?(?:has been |is |was )?(?:blocked|blacklisted|blocklisted|banned|not allowed|rejected|refused|denied)|(?:helo|ehlo)(?: command)? (?:rejected|refused|name|argument)|access denied|connection (?:refused|rejected|denied) (?:by|from|due)|not accept(?:ing)? (?:mail|connections?|email) from|rejected because of (?:your|the) ip|poor ip|dynamic (?:ip|address|pool)|dial-?up|residential|hosts? blocked|too many (?:invalid|unknown) recipients|refused to talk|your access to this mail system has been rejected|blocked by|temporarily deferred|you have been blocked|has been blocked/,
+  },
+];
