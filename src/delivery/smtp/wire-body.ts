@@ -1,0 +1,82 @@
+/**
+ * The message body as it goes on the wire after DATA: every line ending CRLF, lines that
+ * start with "." doubled, and "CRLF.CRLF" at the end. Streams the spooled file chunk by
+ * chunk, so a large message is never held in memory.
+ *
+ * RFC 5321 §2.3.8 (lines end in CRLF; bare CR and LF must not be sent), §4.5.2 (transparency:
+ * dot-stuffing), §4.1.1.4 (end of data). Issue #7 (SMTP smuggling): a bare LF or CR in a
+ * stored message becomes CRLF, so "\n.\n" can never end our DATA early at a remote that
+ * accepts bare LF as a line end, nor can it be read differently by two servers.
+ * Security: the body is untrusted content; every byte passes through this one state machine.
+ */
+import { createReadStream } from 'node:fs';
+
+const CR = 13;
+const LF = 10;
+const DOT = 46;
+
+/** A resumable encoder; `push` takes raw chunks, `end` closes the message. */
+export class WireBodyEncoder {
+  private atLineStart = true;
+  private pendingCR = false;
+
+  push(chunk: Uint8Array): Buffer {
+    // Worst case every byte doubles (all dots at line starts, or all bare LF).
+    const out = Buffer.allocUnsafe(chunk.length * 2 + 2);
+    let o = 0;
+    for (let i = 0; i < chunk.length; i++) {
+      const b = chunk[i] as number;
+      if (this.pendingCR) {
+        this.pendingCR = false;
+        out[o++] = CR;
+        out[o++] = LF;
+        this.atLineStart = true;
+        if (b === LF) continue; // CRLF proper
+        // a bare CR ended the line; b starts the next one
+      }
+      if (b === CR) {
+        this.pendingCR = true;
+        continue;
+      }
+      if (b === LF) {
+        out[o++] = CR;
+        out[o++] = LF;
+        this.atLineStart = true;
+        continue;
+      }
+      if (this.atLineStart && b === DOT) out[o++] = DOT;
+      out[o++] = b;
+      this.atLineStart = false;
+    }
+    return out.subarray(0, o);
+  }
+
+  /** The closing bytes: a CRLF if the last line was unterminated, then ".CRLF". */
+  end(): Buffer {
+    let tail = '';
+    if (this.pendingCR) {
+      this.pendingCR = false;
+      tail += '\r\n';
+      this.atLineStart = true;
+    }
+    if (!this.atLineStart) tail += '\r\n';
+    this.atLineStart = true;
+    return Buffer.from(`${tail}.\r\n`, 'latin1');
+  }
+}
+
+/** Encodes a whole buffer at once (small messages, tests). */
+export function encodeWireBody(raw: Uint8Array): Buffer {
+  const enc = new WireBodyEncoder();
+  return Buffer.concat([enc.push(raw), enc.end()]);
+}
+
+/** Streams the spooled file as wire chunks, the terminating ".CRLF" included. */
+export async function* wireBodyChunks(bodyPath: string, highWaterMark = 64 * 1024): AsyncGenerator<Buffer> {
+  const enc = new WireBodyEncoder();
+  for await (const chunk of createReadStream(bodyPath, { highWaterMark })) {
+    const out = enc.push(chunk as Buffer);
+    if (out.length > 0) yield out;
+  }
+  yield enc.end();
+}
