@@ -50,6 +50,8 @@ export interface ScriptedPeer {
   connections: PeerConnection[];
   /** All commands of all connections, in order. */
   readonly commands: string[];
+  /** Drops every open connection (a remote that closes idle sessions), and keeps listening. */
+  kick(): void;
   close(): Promise<void>;
 }
 
@@ -68,6 +70,9 @@ export async function startScriptedPeer(
     connections: [],
     get commands() {
       return this.connections.flatMap((c) => c.commands);
+    },
+    kick: () => {
+      for (const s of sockets) s.destroy();
     },
     close: async () => {
       for (const s of sockets) s.destroy();
