@@ -7,7 +7,7 @@
  * Security: the message is untrusted bytes from anyone; pure code, no I/O, never throws on
  * input, bounded work (MIME depth/part limits, line limits in the extractors).
  */
-import { decideReason, isHard, reasonFromStatus, reasonFromText } from './classify.js';
+import { decideReason, isHard, reasonFromText } from './classify.js';
 import { decodeWords, flatten, header, type MimePart, parseMime, splitHeaders } from './mime.js';
 import { isAutoReply } from './parsers/auto-reply.js';
 import { findFeedback } from './parsers/feedback.js';
@@ -15,15 +15,18 @@ import { mtaSignature } from './parsers/mta-signature.js';
 import { addressesIn, noticeOnly, recipientsFromNotice } from './parsers/notice-text.js';
 import { replyFields } from './parsers/reply-fields.js';
 import { parseDeliveryStatus } from './parsers/rfc3464.js';
+import { recipientsFromTranscript } from './parsers/sendmail-transcript.js';
 import { pseudoStatus } from './pseudo-status.js';
-import type { BouncedRecipient, BounceReport, OriginalHeaders, RawRecipient } from './types.js';
+import type { BouncedRecipient, BounceReport, OriginalHeaders, RawRecipient, Reason } from './types.js';
 
 const DSN_TYPE = /^(?:message|text)\/(?:global-)?delivery-status$/;
 const ORIGINAL_TYPE =
   /^(?:message\/(?:rfc822|global)|text\/(?:rfc822-headers|global-headers)|message\/(?:rfc822|global)-headers)$/;
 const BOUNCE_SUBJECT =
   /undeliver|undelivered|delivery (?:status|fail|notification|report|problem)|failure notice|returned mail|mail delivery|could not be delivered|not delivered|delivery has failed|nondeliver|non-delivery|rejected|returning message|warning: message|mail system error|unzustellbar|配信|エラー/i;
-const DAEMON_FROM = /mailer-daemon|postmaster|mail delivery|mail administrator|mdaemon|daemon@/i;
+const BOUNCE_WORDS =
+  /could not be delivered|couldn'?t be delivered|undeliverable|delivery (?:has )?failed|permanent (?:error|failure)|error message below|invalid user address|delivery to the following recipients? failed|was not delivered|unable to deliver/i;
+const DAEMON_FROM = /mailer-daemon|post_?master|mail delivery|mail administrator|mdaemon|daemon@/i;
 
 export function parseBounce(raw: Buffer): BounceReport | null {
   return parseMessage(raw.toString('latin1').replace(/\r\n?/g, '\n'), 0);
@@ -66,7 +69,8 @@ function parseMessage(text: string, depth: number): BounceReport | null {
     dsnParts.length > 0 ||
     root.headers.has('x-failed-recipients') ||
     DAEMON_FROM.test(from) ||
-    BOUNCE_SUBJECT.test(subject);
+    BOUNCE_SUBJECT.test(subject) ||
+    (!isAutoReply(root) && BOUNCE_WORDS.test(notice));
 
   if (!bounceLike && isAutoReply(root)) {
     const who = addressesIn(from)[0] ?? '';
@@ -112,7 +116,9 @@ function parseMessage(text: string, depth: number): BounceReport | null {
   if (raws.length === 0) {
     if (!bounceLike) return depth < 2 ? forwardedBounce(parts, depth) : null;
     parser = mtaSignature(notice);
-    raws = recipientsFromNotice(notice, { exclude, known: failed?.length ? failed : undefined });
+    raws = recipientsFromTranscript(notice);
+    if (raws.length) parser = 'sendmail';
+    else raws = recipientsFromNotice(notice, { exclude, known: failed?.length ? failed : undefined });
     if (raws.length === 0 && failed?.length) raws = failed.map((address) => ({ address, diagnostic: '' }));
     if (raws.length === 0) {
       const to = addressesIn(original?.to ?? '')[0];
@@ -128,6 +134,10 @@ function parseMessage(text: string, depth: number): BounceReport | null {
         r.diagnostic = r.diagnostic ? `${r.diagnostic} ${block.diagnostic}` : block.diagnostic;
       }
     }
+  }
+  for (const r of raws) {
+    // Google Groups answers for a group that refuses the poster, in the poster's language.
+    if (/@googlegroups\.com$/i.test(r.address) && /google/i.test(from)) r.hint ??= 'rejected';
   }
   const recipients = raws.map((r) => finish(r, notice, parser));
   const delivered = recipients.length > 0 && recipients.every((r) => r.reason === 'delivered');
@@ -146,24 +156,15 @@ function finish(r: RawRecipient, notice: string, parser: string): BouncedRecipie
   }
   const f = replyFields(diag);
   const dsnStatus = r.status;
-  let status = dsnStatus && !/^[245]\.0\.0$/.test(dsnStatus) ? dsnStatus : (f.enhanced ?? dsnStatus);
+  // The remote's own enhanced code is more precise than the one the reporting MTA chose.
+  let status = f.enhanced ?? dsnStatus;
+  if (dsnStatus && f.enhanced && /^[245]\.0\.0$/.test(f.enhanced)) status = dsnStatus;
   const replyCode = r.replyCode ?? f.replyCode ?? '';
   const action = r.action;
-  let reason =
-    action === 'delivered' || action === 'relayed' || action === 'expanded'
-      ? 'delivered'
-      : decideReason(diag, status, replyCode || undefined);
-  // A temporary failure that the MTA gave up on: the queue lifetime ran out.
-  if (
-    reason !== 'delivered' &&
-    (action === 'failed' || !action) &&
-    status?.startsWith('4.') &&
-    !reasonFromText(diag) &&
-    !reasonFromStatus(status)
-  ) {
-    reason = 'expired';
-  }
-  if (action === 'delayed' && reason === 'onhold') reason = 'expired';
+  const command = r.command ?? f.command;
+  let reason: Reason;
+  if (action === 'delivered' || action === 'relayed' || action === 'expanded') reason = 'delivered';
+  else reason = r.hint ?? adjust(decideReason(diag, status, replyCode || undefined), command, status, action);
   if (!status) status = pseudoStatus(reason, replyCode, action);
   const out: BouncedRecipient = {
     address: r.address,
@@ -176,10 +177,26 @@ function finish(r: RawRecipient, notice: string, parser: string): BouncedRecipie
   };
   const remote = r.remoteMta ?? f.remoteMta;
   if (remote) out.remoteMta = remote;
-  const command = r.command ?? f.command;
   if (command) out.command = command;
   if (action) out.action = action;
   return out;
+}
+
+/**
+ * What the words alone cannot tell: the SMTP step and whether the MTA gave up.
+ * A recipient refused after MAIL FROM is about the sender; an address accepted at RCPT and
+ * refused after DATA was refused by a filter; a connection-level refusal is about the host;
+ * a temporary failure in a final ("failed") report means the queue lifetime ran out.
+ */
+function adjust(reason: Reason, command: string | undefined, status: string | undefined, action: string | undefined): Reason {
+  const temporary = status?.startsWith('4.') ?? false;
+  if (command === 'MAIL' && (reason === 'userunknown' || reason === 'hostunknown' || reason === 'onhold')) return 'rejected';
+  if (command === 'DATA' && reason === 'userunknown') return 'filtered';
+  if (command === 'CONN' && reason === 'onhold') return 'blocked';
+  if (reason === 'hostunknown' && temporary) return 'networkerror';
+  if (temporary && action === 'failed' && reason === 'networkerror') return 'expired';
+  if (action === 'delayed' && reason === 'onhold') return 'expired';
+  return reason;
 }
 
 /** Parts outside any attached message: the bounce's own words. */

@@ -30,10 +30,9 @@ export function noticeOnly(text: string): string {
     if (ORIGINAL_STARTS.some((re) => re.test(line))) return lines.slice(0, i).join('\n');
     // A header block of the original (Return-Path/Received at line start) after some text.
     if (
-      i > 3 &&
-      /^(?:Return-Path|Received|DKIM-Signature):\s/i.test(line) &&
-      /^[\w-]+:\s/.test(lines[i + 1] ?? ' :') === false &&
-      /^\s/.test(lines[i + 1] ?? '')
+      i > 2 &&
+      /^(?:Return-Path|Received|DKIM-Signature|Message-ID):/i.test(line) &&
+      /^(?:\s|[\w-]+:)/.test(lines[i + 1] ?? '')
     ) {
       return lines.slice(0, i).join('\n');
     }

@@ -46,6 +46,8 @@ export function parseDeliveryStatus(body: string): DeliveryStatus {
     const diag = untyped(get('diagnostic-code')) ?? '';
     const r: RawRecipient = { address: fieldAddress(rcpt), diagnostic: diag.replace(/\s+/g, ' ') };
     if (status) r.status = status;
+    // RFC 3464 §2.3.6: an "X-Unix" diagnostic is a local delivery program's exit status.
+    if (/^\s*x-unix\s*;/i.test(get('diagnostic-code') ?? '')) r.hint = 'mailererror';
     const action = get('action')?.trim().toLowerCase();
     if (action) r.action = action;
     const remote = untyped(get('remote-mta')) ?? lastRemote;

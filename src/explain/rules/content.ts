@@ -34,7 +34,7 @@ export const contentRules: TextRule[] = [
   {
     reason: 'notcompliantrfc',
     example: '550 5.7.1 Delivery not authorized, message refused: Message is not RFC 5322 compliant',
-    text: /not (?:rfc ?)?(?:5322|2822|822)[- ]?compliant|rfc ?(?:5322|2822|822) (?:compliance|violation)|(?:duplicate|multiple) (?:\w+ )?headers?|header (?:syntax|is malformed)|not compliant with rfc/,
+    text: /multiple addresses in (?:the )?from|not (?:rfc ?)?(?:5322|2822|822)[- ]?compliant|rfc ?(?:5322|2822|822) (?:compliance|violation)|(?:duplicate|multiple) (?:\w+ )?headers?|header (?:syntax|is malformed)|not compliant with rfc/,
   },
   // 550 5.6.0 Message contains invalid header
   {
@@ -47,7 +47,7 @@ export const contentRules: TextRule[] = [
   {
     reason: 'policyviolation',
     example: '554 5.7.9 Message not accepted for policy reasons.',
-    text: /policy reasons|(?:local|security|content|message|email|mail|site) polic(?:y|ies)|policy (?:violation|rejection|restriction)|violat(?:es?|ion of) (?:our|the) polic|attachment(?:s)? (?:type |with .*)?(?:not allowed|not permitted|blocked|forbidden|rejected)|prohibited (?:attachment|file)|(?:file|attachment) (?:type|extension|name) (?:is )?(?:not allowed|blocked|forbidden|prohibited)|multiple (?:from|sender)|executable|dangerous (?:file|attachment)/,
+    text: /policy reasons|denied by policy|(?:local|security|content|message|email|mail|site) polic(?:y|ies)|policy (?:violation|rejection|restriction)|violat(?:es?|ion of) (?:our|the) polic|attachment(?:s)? (?:type |with .*)?(?:not allowed|not permitted|blocked|forbidden|rejected)|prohibited (?:attachment|file)|(?:file|attachment) (?:type|extension|name) (?:is )?(?:not allowed|blocked|forbidden|prohibited)|multiple (?:from|sender)|executable|dangerous (?:file|attachment)/,
   },
   // 550 5.7.1 Mail from this sender is filtered by the recipient's settings
   {

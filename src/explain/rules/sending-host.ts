@@ -11,7 +11,7 @@ export const sendingHostRules: TextRule[] = [
   {
     reason: 'authfailure',
     example: '550 5.7.26 This mail has been blocked because the sender is unauthenticated.',
-    text: /\bspf\b|\bdkim\b|\bdmarc\b|sender is unauthenticated|unauthenticated (?:email|mail|sender)|sender policy framework|domainkeys|authentication (?:results|checks) (?:failed|did not pass)|not pass authentication|(?:failed|failing) (?:sender )?authentication checks|sender id\b|senderid/,
+    text: /\bspf\b|\bdkim\b|\bdmarc\b|sender is unauthenticated|unauthenticated (?:email|mail)\b|sender policy framework|domainkeys|authentication (?:results|checks) (?:failed|did not pass)|not pass authentication|(?:failed|failing) (?:sender )?authentication checks|sender id\b|senderid/,
     status: /^(?!5\.7\.27$)/,
   },
   // 550 5.7.25 The IP address sending this message does not have a PTR record setup
@@ -19,7 +19,7 @@ export const sendingHostRules: TextRule[] = [
   {
     reason: 'requireptr',
     example: '550 5.7.25 The IP address sending this message does not have a PTR record setup',
-    text: /\bptr\b|reverse (?:dns|lookup|hostname|name)|rdns|no (?:dns )?(?:ptr|reverse)|(?:ip|address|client)(?: address)? (?:has|have) no (?:name|hostname)|cannot find your hostname|unresolvable (?:ip|address|hostname|host name)|cannot resolve your (?:address|hostname)|client host .*(?:unknown|not resolve|has no)|hostname .*does not resolve|(?:ip name|dns) lookup failed|not have a name associated|unknown client|not match .*(?:forward|reverse)/,
+    text: /\bptr\b|reverse (?:dns|lookup|hostname|name)|rdns|no (?:dns )?(?:ptr|reverse)|(?:ip|address|client)(?: address)? (?:has|have) no (?:name|hostname)|cannot find your hostname|unresolvable (?:ip|address|hostname|host name)|cannot resolve your (?:address|hostname)|client host .*(?:unknown|not resolve|has no)|hostname .*does not resolve|(?:ip name|dns) lookup failed|not have a name associated|unknown client|unverif(?:y|i)able (?:sending )?ip|not match .*(?:forward|reverse)/,
   },
   // 451 4.7.650 The mail server [192.0.2.1] has been temporarily rate limited due to IP reputation.
   {
@@ -32,13 +32,19 @@ export const sendingHostRules: TextRule[] = [
   {
     reason: 'securityerror',
     example: '553 message blocked, you are not authorized to send mail, authentication is required.',
-    text: /authenticat(?:ion|e) (?:is )?(?:required|needed|first)|(?:must|please) (?:authenticate|log ?in)|smtp auth|auth(?:entication)? (?:failed|failure|unsuccessful)|starttls|must issue a starttls|encryption (?:required|needed)|tls (?:is )?required|not authorized to send mail|authorization required|forged|fake sender|spoof|impersonat|(?:mail|message|sender) (?:appears|seems) to be (?:forged|faked)|invalid (?:login|credentials|password)|(?:user|sender) not authenticated|access denied.*\(state 13\)|certificate/,
+    text: /authenticat(?:ion|e) (?:is )?(?:required|needed|first)|(?:must|please) (?:authenticate|log ?in)|smtp auth|auth(?:entication)? (?:failed|failure|unsuccessful)|starttls|must issue a starttls|encryption (?:required|needed)|tls (?:is )?required|not authorized to send mail|unauthenticated senders? (?:are )?not (?:allowed|permitted)|authorization required|forged|fake sender|spoof|impersonat|(?:mail|message|sender) (?:appears|seems) to be (?:forged|faked)|invalid (?:login|credentials|password)|(?:user|sender) not authenticated|access denied.*\(state 13\)|certificate/,
+  },
+  // 550 Client host blocked for spamming issues. OFR006_102
+  {
+    reason: 'blocked',
+    example: '550 mwinf5c04 ME Adresse IP source bloquee pour incident de spam. Client host blocked for spamming issues.',
+    text: /client host (?:\[[^\]]*\] )?(?:blocked|rejected)|(?:your |sending |source )?ip(?: address)? (?:\S+ )?(?:is |has been )?(?:blocked|blacklisted|blocklisted)|blocked using/,
   },
   // 554 5.7.1 Service unavailable; Client host [192.0.2.1] blocked using zen.spamhaus.org
   // 550 5.7.1 Your IP address 192.0.2.1 is listed in our blocklist
   {
     reason: 'blocked',
     example: '554 5.7.1 Service unavailable; Client host [192.0.2.1] blocked using zen.spamhaus.org',
-    text: /\b(?:black|block|deny|dnsbl|rbl|ban)[ -]?list|blocked using|listed (?:in|at|on|by)|\bspamhaus|spamcop|sorbs|barracuda|client host .*(?:rejected|blocked|refused)|(?:your|the|sending|client)? ?(?:ip|host|server|network|domain|connection)(?: address)? (?:\S+ )?(?:has been |is |was )?(?:blocked|blacklisted|blocklisted|banned|not allowed|rejected|refused|denied)|(?:helo|ehlo)(?: command)? (?:rejected|refused|name|argument)|access denied|connection (?:refused|rejected|denied) (?:by|from|due)|not accept(?:ing)? (?:mail|connections?|email) from|rejected because of (?:your|the) ip|poor ip|dynamic (?:ip|address|pool)|dial-?up|residential|hosts? blocked|too many (?:invalid|unknown) recipients|refused to talk|your access to this mail system has been rejected|blocked by|temporarily deferred|you have been blocked|has been blocked/,
+    text: /\b(?:black|block|deny|dnsbl|rbl|ban)[ -]?list|blocked using|listed (?:in|at|on|by)|\bspamhaus|spamcop|sorbs|barracuda|client host .*(?:rejected|blocked|refused)|(?:your|the|sending|client)? ?(?:ip|host|server|network|domain|connection)(?: address)? (?:\S+ )?(?:has been |is |was )?(?:blocked|blacklisted|blocklisted|banned|not allowed|rejected|refused|denied)|(?:helo|ehlo)(?: command)? (?:rejected|refused|name|argument)|access denied|connection (?:refused|rejected|denied) (?:by|from|due)|not accept(?:ing)? (?:mail|connections?|email) from|rejected because of (?:your|the) ip|poor ip|dynamic (?:ip|address|pool)|dial-?up|residential|hosts? blocked|too many (?:invalid|unknown) recipients|refused to talk|your access to this mail system has been rejected|blocked by|temporarily deferred|you have been blocked|invalid ip for sending|has been blocked/,
   },
 ];

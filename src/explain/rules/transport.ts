@@ -39,18 +39,25 @@ export const transportRules: TextRule[] = [
     example: '450 4.7.1 Sending rate exceeded; please slow down',
     text: /rate (?:limit(?:ed)?|exceeded)|too (?:fast|many messages)|slow down|(?:sending|message) rate|throttl|exceeded (?:the )?(?:hourly|daily) (?:limit|quota)/,
   },
-  // 451 4.4.1 Retry timeout exceeded
+  // 451 4.4.7 Retry timeout exceeded
+  // 554 4.4.7 Message expired: unable to deliver in 840 minutes.
   {
     reason: 'expired',
     example: '451 4.4.7 Retry timeout exceeded',
-    text: /retry time(?:out)? (?:was |has been )?(?:exceeded|reached|expired)|(?:message|mail) (?:has been |was )?(?:in the queue|queued) too long|too long in (?:the )?queue|(?:message|delivery) (?:time|period) expired|message expired|delivery (?:time ?out|timeout)|could not be delivered (?:for|within|after) \d+|(?:has|have) (?:been )?(?:tried|retried).*(?:given up|giving up)|(?:giving|given) up on|gave up|undeliverable for \d|(?:delivery )?attempts? (?:expired|exceeded|failed after)|exceeded (?:the )?(?:maximum )?(?:time|retries|retry)|delivery failed \d+ attempts|unable to deliver .* for \d+ (?:hours|days)|not be delivered .* retry|max(?:imum)? (?:queue|retry) (?:time|lifetime)|lifetime exceeded|timed out.*delivery|deferred.*(?:too long|expired)/,
+    text: /retry time(?:out)? (?:was |has been )?(?:exceeded|reached|expired)|(?:message|envelope|delivery) (?:time |period )?(?:has )?expired|delivery (?:time ?out|timeout)|lifetime exceeded|max(?:imum)? (?:queue|retry) (?:time|lifetime)|will be retried for|did not accept our requests to connect/,
+  },
+  // I'm not going to try again; this message has been in the queue too long.
+  {
+    reason: 'expired',
+    example: "451 I'm not going to try again; this message has been in the queue too long.",
+    text: /(?:message|mail) (?:has been |was )?(?:in the queue|queued) too long|too long in (?:the )?queue|could not be delivered (?:for|within|after) \d+|(?:has|have) (?:been )?(?:tried|retried).*(?:given up|giving up)|(?:giving|given) up on|gave up|undeliverable for \d|(?:delivery )?attempts? (?:expired|exceeded|failed after)|exceeded (?:the )?(?:maximum )?(?:time|retries|retry)|delivery failed \d+ attempts|unable to deliver .* for \d+ (?:hours|days)|not be delivered .* retry|deferred.*(?:too long|expired)/,
   },
   // Sorry, I wasn't able to establish an SMTP connection. (#4.4.1)
   // 421 example.org (smtp)... Deferred: Connection timed out
   {
     reason: 'networkerror',
     example: "Sorry, I wasn't able to establish an SMTP connection. (#4.4.1)",
-    text: /connection (?:timed out|refused|reset|closed|lost|dropped)|(?:establish|open) (?:an )?(?:smtp )?connection|network (?:is )?unreachable|no route to host|(?:host|server) (?:is )?unreachable|routing loop|mail (?:loops|loop) back|loop(?:s)? (?:back )?(?:detected|to myself)|too many hops|hop count exceeded|dns (?:lookup|query|resolution) (?:failed|error|timed out)|temporary dns|could not connect|failed to connect|conversation with .* timed out|lost connection|timeout (?:while|waiting)|read timeout|timed out while|unable to connect|not reachable|malformed (?:or unexpected )?name server reply|name server (?:timeout|failure)/,
+    text: /connection (?:timed out|refused|reset|closed|lost|dropped)|(?:establish|open) (?:an )?(?:smtp )?connection|network (?:is )?unreachable|no route to host|(?:host|server) (?:is )?unreachable|routing loop|mail (?:loops|loop) back|loop(?:s)? (?:back )?(?:detected|to myself)|too many hops|hop count exceeded|dns (?:lookup|query|resolution) (?:failed|error|timed out)|temporary dns|could not connect|failed to connect|conversation with .* timed out|lost connection|timeout (?:while|waiting)|read timeout|timed out while|unable to connect|forwarded more than the maximum|not reachable|malformed (?:or unexpected )?name server reply|name server (?:timeout|failure)/,
   },
   // 554 5.3.0 Mailer error
   // 550 5.0.0 mailbox delivery failed: pipe to |/usr/local/bin/procmail exited with status 1
@@ -63,7 +70,7 @@ export const transportRules: TextRule[] = [
   {
     reason: 'systemerror',
     example: '554 5.3.0 Internal server error',
-    text: /system (?:error|problem|failure)|internal (?:server |system )?error|(?:server|system|configuration) (?:mis)?configuration|misconfigur|local configuration error|ldap|database (?:error|failure)|temporary (?:local )?(?:failure|problem|error)|(?:server|service) (?:failure|error)|i\/o error|unexpected error|resources temporarily unavailable|local error in processing|too many (?:bounces|hops)|mail loop|loop detected|forwarding loop/,
+    text: /system (?:error|problem|failure)|service (?:is )?(?:currently |temporarily )?unavailable|internal (?:server |system )?error|(?:server|system|configuration) (?:mis)?configuration|misconfigur|local configuration error|ldap|database (?:error|failure)|temporary (?:local )?(?:failure|problem|error)|(?:server|service) (?:failure|error)|i\/o error|unexpected error|resources temporarily unavailable|local error in processing|too many (?:bounces|hops)|mail loop|loop detected|forwarding loop/,
   },
   // 503 5.5.0 Bad sequence of commands
   {
