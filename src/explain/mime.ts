@@ -50,7 +50,8 @@ export function splitHeaders(text: string): { headers: Map<string, string[]>; bo
       pos = end;
       break;
     }
-    if ((line[0] === ' ' || line[0] === '\t') && name) {
+    // A continuation, or a parameter line whose folding lost its indent ("...;\nboundary=x").
+    if (((line[0] === ' ' || line[0] === '\t') && name) || (name && value.trimEnd().endsWith(';') && /^[\w-]+=/.test(line))) {
       value += ` ${line.trim()}`;
     } else {
       const colon = line.indexOf(':');

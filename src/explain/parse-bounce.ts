@@ -62,7 +62,7 @@ function parseMessage(text: string, depth: number): BounceReport | null {
       .map((p) => (p.type === 'text/html' ? stripHtml(p.body) : p.body))
       .join('\n\n'),
   );
-  if (!notice.trim() && root.children.length) notice = noticeOnly(root.body);
+  if (!notice.trim()) notice = noticeOnly(root.body);
   const subject = decodeWords(header(root, 'subject') ?? '');
   const from = decodeWords(header(root, 'from') ?? '');
   const bounceLike =
@@ -137,7 +137,7 @@ function parseMessage(text: string, depth: number): BounceReport | null {
   }
   for (const r of raws) {
     // Google Groups answers for a group that refuses the poster, in the poster's language.
-    if (/@googlegroups\.com$/i.test(r.address) && /google/i.test(from)) r.hint ??= 'rejected';
+    if (/@googlegroups\.com$/i.test(r.address) && /google/i.test(from) && !reasonFromText(r.diagnostic)) r.hint ??= 'rejected';
   }
   const recipients = raws.map((r) => finish(r, notice, parser));
   const delivered = recipients.length > 0 && recipients.every((r) => r.reason === 'delivered');
@@ -194,7 +194,8 @@ function adjust(reason: Reason, command: string | undefined, status: string | un
   if (command === 'DATA' && reason === 'userunknown') return 'filtered';
   if (command === 'CONN' && reason === 'onhold') return 'blocked';
   if (reason === 'hostunknown' && temporary) return 'networkerror';
-  if (temporary && action === 'failed' && reason === 'networkerror') return 'expired';
+  // 4.4.1/4.4.2: no answer or a bad connection, retried until the MTA gave up.
+  if (action === 'failed' && reason === 'networkerror' && /^4\.4\.[12]$/.test(status ?? '')) return 'expired';
   if (action === 'delayed' && reason === 'onhold') return 'expired';
   return reason;
 }

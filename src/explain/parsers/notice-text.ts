@@ -43,11 +43,11 @@ export function noticeOnly(text: string): string {
 /** Is this line about one address only: the address first, maybe in <>, then ":" "..." or words? */
 function addressLead(line: string): { address: string; rest: string } | null {
   const m =
-    /^\s*(?:(?:RCPT TO|To|Recipient(?: address)?|Original-Recipient|Failed Recipient|Address)\s*:\s*)?(?:"[^"]*"\s*)?<?([^\s<>()"]+@[^\s<>()":,]+?)>?(?=[\s:,;.]|$)(.*)$/i.exec(
+    /^\s*(?:(?:RCPT TO|Recipient(?: address)?|Original-Recipient|Failed Recipient|Address)\s*:\s*)?(?:"[^"]*"\s*)?<?([^\s<>()"]+@[^\s<>()":,;\]\[]+)>?(.*)$/i.exec(
       line,
     );
   if (!m || !ADDR.test(m[1] ?? '')) return null;
-  return { address: (m[1] ?? '').replace(/[.]$/, ''), rest: m[2] ?? '' };
+  return { address: (m[1] ?? '').replace(/\.+$/, ''), rest: m[2] ?? '' };
 }
 
 /** Addresses that are never the failed recipient. */

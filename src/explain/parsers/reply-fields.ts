@@ -12,7 +12,9 @@ export interface ReplyFields {
   remoteMta?: string;
 }
 
-const CODE = /(?:^|[\s(:;"'>\]])([245][0-5]\d)(?:[ -]|$|\.(?!\d)|:)/;
+const CODE = /(?:^|[\s(:;"'>\]])([245][0-5]\d)(?:[ -]|$|\.(?!\d)|:|,)/;
+/** A reply code followed by its enhanced code: "550 5.1.1", "550-'5.2.2", "421 4.4.2". */
+const PAIR = /(?<![\w.])([245][0-5]\d)[ -]['"]?#?([245]\.\d{1,3}\.\d{1,3})(?![\w.])/g;
 const ENHANCED = /(?:^|[\s(#:;"'[=-])([245])\.(\d{1,3})\.(\d{1,3})(?=$|[\s).;:,\]"'-])/;
 
 const COMMANDS: Array<[RegExp, string]> = [
@@ -30,10 +32,17 @@ const COMMANDS: Array<[RegExp, string]> = [
 
 export function replyFields(text: string): ReplyFields {
   const out: ReplyFields = {};
+  // The last code pair is the innermost reply when an MTA quotes another one's answer.
+  let last: RegExpMatchArray | undefined;
+  for (const m of text.matchAll(PAIR)) if (m[1]?.[0] === m[2]?.[0]) last = m;
+  if (last) {
+    out.replyCode = last[1];
+    out.enhanced = last[2];
+  }
   const code = CODE.exec(text);
-  if (code) out.replyCode = code[1];
+  if (code) out.replyCode ??= code[1];
   const enh = ENHANCED.exec(text);
-  if (enh) {
+  if (enh && !out.enhanced) {
     const cls = enh[1] ?? '5';
     // An enhanced code whose class contradicts the reply code is not trusted (Reply factory rule).
     if (!out.replyCode || out.replyCode[0] === cls) out.enhanced = `${cls}.${enh[2]}.${enh[3]}`;

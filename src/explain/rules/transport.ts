@@ -18,7 +18,7 @@ export const transportRules: TextRule[] = [
   {
     reason: 'hostunknown',
     example: "Sorry, I couldn't find any host named cx.example.com. (#5.1.2)",
-    text: /(?:host|domain)(?: name)? (?:not found|unknown|does not exist|lookup failed|name not found|is invalid)|unknown (?:host|domain)|(?:couldn'?t|could not|unable to) (?:find|resolve) (?:any )?(?:host|domain|the domain|mx)|no such (?:host|domain)|(?:domain|host) (?:\S+ )?(?:does not|doesn'?t) exist|name service error|nxdomain|unrouteable mail domain|invalid domain|domain .*not (?:exist|found)|no mx (?:record|host)|mx (?:record )?(?:lookup|not found)|dns (?:error|failure).*(?:domain|host)|all relevant mx records point to non-existent hosts|no valid host|unknown host/,
+    text: /(?:host|domain)(?: name)? (?:not found|unknown|does not exist|lookup failed|name not found|is invalid)|unknown (?:host|domain)|(?:couldn'?t|could not|unable to) (?:find|resolve) (?:any )?(?:host|domain|the domain|mx)|no such (?:host|domain)|(?:domain|host) (?:\S+ )?(?:does not|doesn'?t) exist|name service error|nxdomain|unrouteable mail domain|invalid domain|domain .*not (?:exist|found)|no mx (?:record|host)|mx (?:record )?(?:lookup|not found)|dns (?:error|failure).*(?:domain|host)|all relevant mx records point to non-existent hosts|no valid host|unknown host|^\d{3} (?:[a-z0-9-]+\.)+[a-z]{2,} does not exist/,
   },
   // 452 4.4.5 Insufficient disk space; try again later
   {
