@@ -67,7 +67,11 @@ export function isHard(reason: Reason, status: string | undefined): boolean {
 
 /** The first matching text rule, or undefined. */
 export function reasonFromText(text: string, enhanced?: string, code?: string): Reason | undefined {
-  const t = text.toLowerCase().replace(/\s+/g, ' ');
+  // Multi-line replies repeat "550-5.7.1" inside the text: drop codes, keep the words.
+  const t = text
+    .toLowerCase()
+    .replace(/(?<![\w.])[245]\d\d[ -](?:#?[245]\.\d{1,3}\.\d{1,3}\s)?/g, ' ')
+    .replace(/\s+/g, ' ');
   if (!t.trim()) return undefined;
   for (const rule of TEXT_RULES) {
     if (rule.status && !rule.status.test(enhanced ?? '')) continue;
@@ -108,6 +112,11 @@ export function reasonFromCode(code: string | undefined): Reason | undefined {
 }
 
 export function decideReason(text: string, enhanced?: string, code?: string): Reason {
+  // RFC 7372 authentication codes and RFC 7505 null MX name their cause exactly.
+  if (enhanced && /^[45]\.7\.2[0-7]$/.test(enhanced)) {
+    const exact = reasonFromStatus(enhanced);
+    if (exact) return exact;
+  }
   return reasonFromText(text, enhanced, code) ?? reasonFromStatus(enhanced) ?? reasonFromCode(code) ?? 'onhold';
 }
 

@@ -161,7 +161,7 @@ function finish(r: RawRecipient, notice: string, parser: string): BouncedRecipie
   if (dsnStatus && f.enhanced && /^[245]\.0\.0$/.test(f.enhanced)) status = dsnStatus;
   const replyCode = r.replyCode ?? f.replyCode ?? '';
   const action = r.action;
-  const command = r.command ?? f.command;
+  const command = r.command ?? f.command ?? replyFields(notice).command;
   let reason: Reason;
   if (action === 'delivered' || action === 'relayed' || action === 'expanded') reason = 'delivered';
   else reason = r.hint ?? adjust(decideReason(diag, status, replyCode || undefined), command, status, action);

@@ -12,7 +12,7 @@ export interface ReplyFields {
   remoteMta?: string;
 }
 
-const CODE = /(?:^|[\s(:;"'>\]])([245][0-5]\d)(?:[ -]|$|\.(?!\d)|:|,)/;
+const CODE = /(?:^|[\s(:;"'>\]])([45][0-5]\d)(?:[ -]|$|\.(?!\d)|:|,)/;
 /** A reply code followed by its enhanced code: "550 5.1.1", "550-'5.2.2", "421 4.4.2". */
 const PAIR = /(?<![\w.])([245][0-5]\d)[ -]['"]?#?([245]\.\d{1,3}\.\d{1,3})(?![\w.])/g;
 const ENHANCED = /(?:^|[\s(#:;"'[=-])([245])\.(\d{1,3})\.(\d{1,3})(?=$|[\s).;:,\]"'-])/;
@@ -25,6 +25,10 @@ const COMMANDS: Array<[RegExp, string]> = [
   [/\b(?:after|in reply to|did not like our)\s+(?:the\s+)?RCPT(?: TO)?\b/i, 'RCPT'],
   [/\b(?:after|in reply to|did not like our)\s+(?:the\s+)?MAIL(?: FROM)?\b/i, 'MAIL'],
   [/\b(?:after|in reply to)\s+(?:the\s+)?(?:HELO|EHLO|greeting|initial connection)\b/i, 'CONN'],
+  [/smtp command:?\s*-*\s*(?:rcpt|envelope recipient)\b/i, 'RCPT'],
+  [/smtp command:?\s*-*\s*data\b/i, 'DATA'],
+  [/smtp command:?\s*-*\s*mail\b/i, 'MAIL'],
+  [/>>>\s*DATA\s+<<<\s*[45]/i, 'DATA'],
   [/>>>\s*RCPT\b/i, 'RCPT'],
   [/>>>\s*MAIL\b/i, 'MAIL'],
   [/>>>\s*DATA\b/i, 'DATA'],

@@ -18,7 +18,7 @@ export const transportRules: TextRule[] = [
   {
     reason: 'hostunknown',
     example: "Sorry, I couldn't find any host named cx.example.com. (#5.1.2)",
-    text: /(?:host|domain)(?: name)? (?:not found|unknown|does not exist|lookup failed|name not found|is invalid)|unknown (?:host|domain)|(?:couldn'?t|could not|unable to) (?:find|resolve) (?:any )?(?:host|domain|the domain|mx)|no such (?:host|domain)|(?:domain|host) (?:\S+ )?(?:does not|doesn'?t) exist|name service error|nxdomain|unrouteable mail domain|invalid domain|domain .*not (?:exist|found)|no mx (?:record|host)|mx (?:record )?(?:lookup|not found)|dns (?:error|failure).*(?:domain|host)|all relevant mx records point to non-existent hosts|no valid host|unknown host|^\d{3} (?:[a-z0-9-]+\.)+[a-z]{2,} does not exist/,
+    text: /(?:host|domain)(?: name)? (?:not found|unknown|does not exist|lookup failed|name not found|is invalid)|unknown (?:host|domain)|(?:couldn'?t|could not|unable to) (?:find|resolve) (?:any )?(?:host|domain|the domain|mx)|no such (?:host|domain)|(?:domain|host) (?:\S+ )?(?:does not|doesn'?t) exist|name service error|nxdomain|unrouteable mail domain|invalid domain|domain .*not (?:exist|found)|no mx (?:record|host)|mx (?:record )?(?:lookup|not found)|dns (?:error|failure).*(?:domain|host)|all relevant mx records point to non-existent hosts|no valid host|unknown host|(?:^|[:>] )(?:[a-z0-9-]+\.)+[a-z]{2,} does not exist/,
   },
   // 452 4.4.5 Insufficient disk space; try again later
   {
@@ -44,7 +44,7 @@ export const transportRules: TextRule[] = [
   {
     reason: 'expired',
     example: '451 4.4.7 Retry timeout exceeded',
-    text: /retry time(?:out)? (?:was |has been )?(?:exceeded|reached|expired)|(?:message|envelope|delivery) (?:time |period )?(?:has )?expired|delivery (?:time ?out|timeout)|lifetime exceeded|max(?:imum)? (?:queue|retry) (?:time|lifetime)|will be retried for|did not accept our requests to connect/,
+    text: /retry time(?:out)? (?:was |has been )?(?:exceeded|reached|expired)|(?:message|envelope|delivery) (?:time |period )?(?:has )?expired|delivery (?:time ?out|timeout)|lifetime exceeded|unable to deliver (?:this |the )?message (?:after|for|in) \d+|undeliverable for \d+|max(?:imum)? (?:queue|retry) (?:time|lifetime)|will be retried for|did not accept our requests to connect/,
   },
   // I'm not going to try again; this message has been in the queue too long.
   {
