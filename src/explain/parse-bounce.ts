@@ -7,7 +7,7 @@
  * Security: the message is untrusted bytes from anyone; pure code, no I/O, never throws on
  * input, bounded work (MIME depth/part limits, line limits in the extractors).
  */
-import { decideReason, isHard, reasonFromText } from './classify.js';
+import { decideReason, isHard, reasonFromStatus, reasonFromText } from './classify.js';
 import { decodeWords, flatten, header, type MimePart, parseMime, splitHeaders } from './mime.js';
 import { isAutoReply } from './parsers/auto-reply.js';
 import { findFeedback } from './parsers/feedback.js';
@@ -149,7 +149,7 @@ function parseMessage(text: string, depth: number): BounceReport | null {
 /** Codes, reason and hard/soft for one extracted recipient. */
 function finish(r: RawRecipient, notice: string, parser: string): BouncedRecipient {
   let diag = r.diagnostic.trim();
-  if (!diag || (!reasonFromText(diag) && !/\b[245]\d\d\b/.test(diag))) {
+  if (!diag || (!reasonFromText(diag) && !/(?<![\w.])[45]\d\d[ -]/.test(diag))) {
     // Nothing specific for this recipient: the notice as a whole is what the MTA said.
     const whole = notice.replace(/\s+/g, ' ').trim().slice(0, 2000);
     diag = diag ? `${diag} ${whole}` : whole;
@@ -191,7 +191,7 @@ function finish(r: RawRecipient, notice: string, parser: string): BouncedRecipie
 function adjust(reason: Reason, command: string | undefined, status: string | undefined, action: string | undefined): Reason {
   const temporary = status?.startsWith('4.') ?? false;
   if (command === 'MAIL' && (reason === 'userunknown' || reason === 'hostunknown' || reason === 'onhold')) return 'rejected';
-  if (command === 'DATA' && reason === 'userunknown') return 'filtered';
+  if (command === 'DATA' && reason === 'userunknown' && reasonFromStatus(status) !== 'userunknown') return 'filtered';
   if (command === 'CONN' && reason === 'onhold') return 'blocked';
   if (reason === 'hostunknown' && temporary) return 'networkerror';
   // 4.4.1/4.4.2: no answer or a bad connection, retried until the MTA gave up.
