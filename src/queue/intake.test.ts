@@ -70,7 +70,10 @@ async function setup(over: Partial<IntakeDeps> = {}) {
     clock,
     intake,
     spool: join(base, 'spool'),
-    close: async () => (await intake.close(), await store.close()),
+    close: async () => {
+      await intake.close();
+      await store.close();
+    },
   };
 }
 

@@ -142,7 +142,7 @@ export async function sweepOrphans(
       if (!name.endsWith('.tmp') && liveIds.has(id)) continue;
       const file = join(dir, name);
       const st = await stat(file).catch(() => null);
-      if (!st || !st.isFile() || now - st.mtimeMs < minAgeMs) continue;
+      if (!st?.isFile() || now - st.mtimeMs < minAgeMs) continue;
       await removeSpoolFile(file);
       removed.push(join(shard, name));
     }
