@@ -121,22 +121,35 @@ function serve(raw: Socket, peer: ScriptedPeer): void {
     return true;
   };
 
-  const onData = (chunk: Buffer) => {
-    buf = Buffer.concat([buf, chunk]);
-    while (!closed) {
-      if (inData) {
-        const end = buf.subarray(0, 3).toString('latin1') === '.\r\n' ? 0 : buf.indexOf(TERMINATOR);
-        if (end < 0) return;
-        const len = end === 0 && buf[0] === 46 ? 3 : end + TERMINATOR.length;
-        conn.messages.push(Buffer.from(buf.subarray(0, len)));
-        buf = buf.subarray(len);
-        inData = false;
-        rcptCount = 0;
-        if (drop('end-of-data')) return;
-        const eod = s().endOfData ?? '250 2.0.0 Ok: queued as SCRIPTED';
-        send(typeof eod === 'function' ? eod(conn.messages.length - 1) : eod);
-        continue;
-      }
+  // DATA is collected as a list of chunks, searching only the seam for the terminator, so a
+  // large message costs linear time. `seam` starts as a virtual CRLF: data begins at a line start.
+  let dataChunks: Buffer[] = [];
+  let seam = Buffer.from('\r\n');
+
+  const feedData = (chunk: Buffer) => {
+    const joined = Buffer.concat([seam, chunk]);
+    const at = joined.indexOf(TERMINATOR);
+    if (at < 0) {
+      dataChunks.push(chunk);
+      seam = joined.subarray(Math.max(0, joined.length - 4));
+      return;
+    }
+    const endInChunk = at + TERMINATOR.length - seam.length;
+    dataChunks.push(chunk.subarray(0, endInChunk));
+    conn.messages.push(Buffer.concat(dataChunks));
+    dataChunks = [];
+    seam = Buffer.from('\r\n');
+    inData = false;
+    rcptCount = 0;
+    buf = Buffer.from(chunk.subarray(endInChunk));
+    if (drop('end-of-data')) return;
+    const eod = s().endOfData ?? '250 2.0.0 Ok: queued as SCRIPTED';
+    send(typeof eod === 'function' ? eod(conn.messages.length - 1) : eod);
+    processCommands();
+  };
+
+  const processCommands = () => {
+    while (!closed && !inData) {
       const current = socket;
       const nl = buf.indexOf(10);
       if (nl < 0) return;
@@ -147,6 +160,18 @@ function serve(raw: Socket, peer: ScriptedPeer): void {
       // After STARTTLS the TLS socket feeds onData; nothing sent in plain text after it counts (RFC 3207 §4.2).
       if (socket !== current) return;
     }
+    if (inData && buf.length > 0) {
+      const rest = buf;
+      buf = Buffer.alloc(0);
+      feedData(rest);
+    }
+  };
+
+  const onData = (chunk: Buffer) => {
+    if (closed) return;
+    if (inData) return feedData(chunk);
+    buf = Buffer.concat([buf, chunk]);
+    processCommands();
   };
 
   const handle = (line: string) => {

@@ -44,6 +44,11 @@ export class SessionPool {
 
   /** Keeps the session for reuse when it is healthy, else ends it. */
   async release(key: string, session: SmtpSession): Promise<void> {
+    if (session.spoiled) {
+      // A remote that timed out or broke the session gets no QUIT to wait for.
+      session.destroy();
+      return;
+    }
     if (this.idleMs <= 0 || !session.usable || session.messages >= this.maxMessages) {
       await session.quit();
       return;

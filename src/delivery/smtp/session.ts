@@ -91,6 +91,11 @@ export class SmtpSession {
     return { host: this.opts.host, ip: this.opts.ip, port: this.opts.port };
   }
 
+  /** Broken (timeout, lost connection, 421): not worth a QUIT. */
+  get spoiled(): boolean {
+    return this.broken || this.reader.closed;
+  }
+
   get usable(): boolean {
     return !this.broken && !this.reader.closed && !this.reader.hasUnread;
   }
