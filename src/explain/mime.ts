@@ -19,6 +19,12 @@ export interface MimePart {
   body: string;
   children: MimePart[];
   depth: number;
+  /**
+   * For the message inside a message/rfc822 part: its raw text. Only its header block is
+   * parsed up front (a returned original can be megabytes of attachments nobody needs);
+   * call parseMime(raw) to look inside, e.g. for a forwarded bounce.
+   */
+  raw?: string;
 }
 
 const MAX_DEPTH = 8;
@@ -51,7 +57,10 @@ export function splitHeaders(text: string): { headers: Map<string, string[]>; bo
       break;
     }
     // A continuation, or a parameter line whose folding lost its indent ("...;\nboundary=x").
-    if (((line[0] === ' ' || line[0] === '\t') && name) || (name && value.trimEnd().endsWith(';') && /^[\w-]+=/.test(line))) {
+    if (
+      ((line[0] === ' ' || line[0] === '\t') && name) ||
+      (name && value.trimEnd().endsWith(';') && /^[\w-]+=/.test(line))
+    ) {
       value += ` ${line.trim()}`;
     } else {
       const colon = line.indexOf(':');
@@ -105,12 +114,25 @@ export function decodeQuotedPrintable(raw: string): Buffer {
   let n = 0;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
-    if (c === 61 && i + 2 < s.length + 0 && /^[0-9A-Fa-f]{2}$/.test(s.slice(i + 1, i + 3))) {
-      out[n++] = Number.parseInt(s.slice(i + 1, i + 3), 16);
-      i += 2;
-    } else out[n++] = c & 0xff;
+    if (c === 61 && i + 2 < s.length) {
+      const hi = hexValue(s.charCodeAt(i + 1));
+      const lo = hexValue(s.charCodeAt(i + 2));
+      if (hi >= 0 && lo >= 0) {
+        out[n++] = hi * 16 + lo;
+        i += 2;
+        continue;
+      }
+    }
+    out[n++] = c & 0xff;
   }
   return out.subarray(0, n);
+}
+
+function hexValue(c: number): number {
+  if (c >= 48 && c <= 57) return c - 48;
+  if (c >= 65 && c <= 70) return c - 55;
+  if (c >= 97 && c <= 102) return c - 87;
+  return -1;
 }
 
 /** Bytes to text: the declared charset if the runtime knows it, else UTF-8 if valid, else latin1. */
@@ -184,10 +206,22 @@ function parsePart(raw: string, depth: number, counter: { n: number }, defaultTy
     return part;
   }
   if (type === 'message/rfc822' || type === 'message/global' || type === 'message/partial') {
-    const inner = decodeBody(body, encoding, undefined);
-    // Keep the bytes as a binary string again for the nested parse.
-    const innerRaw = encoding.toLowerCase() === 'base64' ? Buffer.from(inner).toString('latin1') : body;
-    part.children.push(parsePart(innerRaw, depth + 1, counter, 'text/plain'));
+    // Keep the bytes as a binary string for a later parse.
+    const innerRaw =
+      encoding.trim().toLowerCase() === 'base64'
+        ? Buffer.from(body.replace(/[^A-Za-z0-9+/=]/g, ''), 'base64').toString('latin1')
+        : body;
+    const inner = splitHeaders(innerRaw);
+    const ict = parseContentType(inner.headers.get('content-type')?.[0]);
+    part.children.push({
+      headers: inner.headers,
+      type: ict.type,
+      params: ict.params,
+      body: '',
+      children: [],
+      depth: depth + 1,
+      raw: innerRaw,
+    });
     return part;
   }
   part.body = decodeBody(body, encoding, params.charset);

@@ -93,6 +93,12 @@ function parseMessage(text: string, depth: number): BounceReport | null {
     );
   }
 
+  // A bounce forwarded as an attachment (a user sends us the bounce they got): read that one.
+  if (dsnParts.length === 0 && depth < 2) {
+    const inner = forwardedBounce(parts, depth, true);
+    if (inner) return inner;
+  }
+
   const exclude = new Set<string>([
     ...addressesIn(header(root, 'to') ?? ''),
     ...addressesIn(from),
@@ -137,7 +143,8 @@ function parseMessage(text: string, depth: number): BounceReport | null {
   }
   for (const r of raws) {
     // Google Groups answers for a group that refuses the poster, in the poster's language.
-    if (/@googlegroups\.com$/i.test(r.address) && /google/i.test(from) && !reasonFromText(r.diagnostic)) r.hint ??= 'rejected';
+    if (/@googlegroups\.com$/i.test(r.address) && /google/i.test(from) && !reasonFromText(r.diagnostic))
+      r.hint ??= 'rejected';
   }
   const recipients = raws.map((r) => finish(r, notice, parser));
   const delivered = recipients.length > 0 && recipients.every((r) => r.reason === 'delivered');
@@ -188,9 +195,15 @@ function finish(r: RawRecipient, notice: string, parser: string): BouncedRecipie
  * refused after DATA was refused by a filter; a connection-level refusal is about the host;
  * a temporary failure in a final ("failed") report means the queue lifetime ran out.
  */
-function adjust(reason: Reason, command: string | undefined, status: string | undefined, action: string | undefined): Reason {
+function adjust(
+  reason: Reason,
+  command: string | undefined,
+  status: string | undefined,
+  action: string | undefined,
+): Reason {
   const temporary = status?.startsWith('4.') ?? false;
-  if (command === 'MAIL' && (reason === 'userunknown' || reason === 'hostunknown' || reason === 'onhold')) return 'rejected';
+  if (command === 'MAIL' && (reason === 'userunknown' || reason === 'hostunknown' || reason === 'onhold'))
+    return 'rejected';
   if (command === 'DATA' && reason === 'userunknown' && reasonFromStatus(status) !== 'userunknown') return 'filtered';
   if (command === 'CONN' && reason === 'onhold') return 'blocked';
   if (reason === 'hostunknown' && temporary) return 'networkerror';
@@ -213,23 +226,17 @@ function outerParts(root: MimePart): MimePart[] {
 }
 
 /** A bounce forwarded as an attachment: parse the attached message instead. */
-function forwardedBounce(parts: MimePart[], depth: number): BounceReport | null {
+function forwardedBounce(parts: MimePart[], depth: number, onlyReports = false): BounceReport | null {
   for (const p of parts) {
     if (p.type !== 'message/rfc822' || p.depth > 2) continue;
-    const inner = p.children[0];
-    if (!inner) continue;
-    const rebuilt = rebuild(inner);
-    const report = parseMessage(rebuilt, depth + 1);
+    const child = p.children[0];
+    const inner = child?.raw;
+    if (!child || !inner) continue;
+    if (onlyReports && !(child.type === 'multipart/report' || DAEMON_FROM.test(header(child, 'from') ?? ''))) continue;
+    const report = parseMessage(inner, depth + 1);
     if (report && report.kind !== 'vacation') return report;
   }
   return null;
-}
-
-function rebuild(p: MimePart): string {
-  const head = [...p.headers].flatMap(([k, vs]) => vs.map((v) => `${k}: ${v}`)).join('\n');
-  if (!p.children.length) return `${head}\n\n${p.body}`;
-  const b = p.params.boundary ?? 'x';
-  return `${head}\n\n${p.body}\n${p.children.map((c) => `--${b}\n${rebuild(c)}`).join('\n')}\n--${b}--\n`;
 }
 
 function originalHeaders(parts: MimePart[]): OriginalHeaders | undefined {

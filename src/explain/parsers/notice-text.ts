@@ -43,7 +43,7 @@ export function noticeOnly(text: string): string {
 /** Is this line about one address only: the address first, maybe in <>, then ":" "..." or words? */
 function addressLead(line: string): { address: string; rest: string } | null {
   const m =
-    /^\s*(?:(?:RCPT TO|Recipient(?: address)?|Original-Recipient|Failed Recipient|Address)\s*:\s*)?(?:"[^"]*"\s*)?<?([^\s<>()"]+@[^\s<>()":,;\]\[]+)>?(.*)$/i.exec(
+    /^\s*(?:(?:RCPT TO|Recipient(?: address)?|Original-Recipient|Failed Recipient|Address)\s*:\s*)?(?:"[^"]*"\s*)?<?([^\s<>()"]+@[^\s<>()":,;\][]+)>?(.*)$/i.exec(
       line,
     );
   if (!m || !ADDR.test(m[1] ?? '')) return null;

@@ -37,7 +37,8 @@ export const sendingHostRules: TextRule[] = [
   // 550 Client host blocked for spamming issues. OFR006_102
   {
     reason: 'blocked',
-    example: '550 mwinf5c04 ME Adresse IP source bloquee pour incident de spam. Client host blocked for spamming issues.',
+    example:
+      '550 mwinf5c04 ME Adresse IP source bloquee pour incident de spam. Client host blocked for spamming issues.',
     text: /client host (?:\[[^\]]*\] )?(?:blocked|rejected)|(?:your |sending |source )?ip(?: address)? (?:\S+ )?(?:is |has been )?(?:blocked|blacklisted|blocklisted)|blocked using/,
   },
   // 554 5.7.1 Service unavailable; Client host [192.0.2.1] blocked using zen.spamhaus.org
