@@ -4,7 +4,7 @@
  */
 import type { Database } from 'better-sqlite3';
 import type { VacationSettings, VacationStore } from '../ports/vacation.js';
-import { openDatabase } from './open.js';
+import { applyMigrations, openDatabase } from './open.js';
 import { VACATION_SCHEMA, vacationMigrations } from './vacation-migrations.js';
 
 interface SettingsRow {
@@ -36,6 +36,12 @@ export class SqliteVacationStore implements VacationStore {
   /** Opens `file` (shared with the other stores or not) and applies the vacation migrations. */
   static open(file: string, now: () => number = Date.now): SqliteVacationStore {
     return new SqliteVacationStore(openDatabase(file, vacationMigrations, { schema: VACATION_SCHEMA }), now, true);
+  }
+
+  /** Uses a database another store opened (one file for all); applies the vacation migrations to it. */
+  static onDatabase(db: Database, now: () => number = Date.now): SqliteVacationStore {
+    applyMigrations(db, VACATION_SCHEMA, vacationMigrations);
+    return new SqliteVacationStore(db, now, false);
   }
 
   constructor(
