@@ -5,13 +5,14 @@
  * Security: the password is never echoed, logged or kept beyond the hash call.
  */
 import { CliError, EXIT_USAGE } from './errors.js';
+import { io } from './io.js';
 
 export async function readNewPassword(opts: { passwordStdin?: boolean }): Promise<string> {
   let password: string;
   if (opts.passwordStdin) {
-    password = (await readAll(process.stdin)).replace(/\r?\n$/, '');
+    password = (await readAll(io().stdin)).replace(/\r?\n$/, '');
     if (password.includes('\n')) throw new CliError('--password-stdin expects a single line', EXIT_USAGE);
-  } else if (process.stdin.isTTY) {
+  } else if (io().stdin.isTTY && process.stdin.isTTY) {
     password = await promptHidden('New password: ');
     const again = await promptHidden('Repeat password: ');
     if (again !== password) throw new CliError('the passwords do not match', EXIT_USAGE);

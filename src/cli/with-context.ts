@@ -3,6 +3,7 @@
  */
 import type { Command } from 'commander';
 import { type CliContext, type GlobalOptions, openCliContext } from './context.js';
+import { io } from './io.js';
 
 export async function withContext<T>(cmd: Command, fn: (ctx: CliContext) => Promise<T>): Promise<T> {
   const ctx = await openCliContext(cmd.optsWithGlobals() as GlobalOptions);
@@ -15,5 +16,5 @@ export async function withContext<T>(cmd: Command, fn: (ctx: CliContext) => Prom
 
 /** Writes lines to standard output (one write, so a closed pipe fails once). */
 export function print(lines: readonly string[]): void {
-  if (lines.length) process.stdout.write(`${lines.join('\n')}\n`);
+  if (lines.length) io().writeOut(`${lines.join('\n')}\n`);
 }
