@@ -162,6 +162,24 @@ describe('what the SMTP client sends', () => {
     ]);
   });
 
+  it('retries without TLS when an opportunistic handshake fails', async () => {
+    const { peer, transport } = await setup({ brokenTls: true });
+    const [o] = await transport.deliver(await job('x\r\n'));
+    assert.equal(o?.status, 'delivered');
+    assert.equal(peer.connections.length, 2);
+    assert.deepEqual(peer.connections[0]?.commands.slice(0, 2), ['EHLO mail.ours.test', 'STARTTLS']);
+    assert.equal(peer.connections[1]?.commands.includes('STARTTLS'), false);
+  });
+
+  it('defers when TLS is required and the handshake fails', async () => {
+    const { peer, transport } = await setup({ brokenTls: true }, { tls: 'required' });
+    const [o] = await transport.deliver(await job('x\r\n'));
+    assert.equal(o?.status, 'deferred');
+    assert.equal(o?.stage, 'starttls');
+    assert.equal(o?.reply.enhanced, '4.7.5');
+    assert.equal(peer.connections.length, 1);
+  });
+
   it('defers when TLS is required and the remote does not offer STARTTLS', async () => {
     const { peer, transport } = await setup({}, { tls: 'required' });
     const [o] = await transport.deliver(await job('x\r\n'));

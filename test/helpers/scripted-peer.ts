@@ -32,6 +32,8 @@ export interface PeerScript {
   hang?: PeerStep;
   /** Offer STARTTLS with this key and certificate. */
   tls?: { key: string; cert: string };
+  /** Offer STARTTLS, say 220, then answer the handshake with plain text (a broken TLS stack). */
+  brokenTls?: boolean;
   /** Offer AUTH PLAIN and accept only these credentials. */
   auth?: { username: string; password: string };
 }
@@ -181,7 +183,7 @@ function serve(raw: Socket, peer: ScriptedPeer): void {
       case 'EHLO': {
         if (drop('ehlo')) return;
         const ext = [...(sc.extensions ?? ['PIPELINING', 'SIZE 10240000', '8BITMIME'])];
-        if (sc.tls && !conn.tls) ext.push('STARTTLS');
+        if ((sc.tls || sc.brokenTls) && !conn.tls) ext.push('STARTTLS');
         if (sc.auth) ext.push('AUTH PLAIN');
         const lines =
           sc.ehloReply ?? ['peer.test greets you', ...ext].map((l, i, a) => `250${i === a.length - 1 ? ' ' : '-'}${l}`);
@@ -192,6 +194,10 @@ function serve(raw: Socket, peer: ScriptedPeer): void {
         send('250 peer.test');
         return;
       case 'STARTTLS': {
+        if (sc.brokenTls) {
+          send('220 2.0.0 Ready to start TLS');
+          return send('this is not a TLS handshake');
+        }
         if (!sc.tls) return send('502 5.5.1 not offered');
         send('220 2.0.0 Ready to start TLS');
         raw.off('data', onData);

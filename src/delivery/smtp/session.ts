@@ -45,7 +45,8 @@ export interface SessionOptions {
   ip: string;
   port: number;
   ehloName: string;
-  tls: 'opportunistic' | 'required';
+  /** 'none' only for the plaintext retry after a failed opportunistic handshake (RFC 7435 §3). */
+  tls: 'opportunistic' | 'required' | 'none';
   auth?: { username: string; password: string };
   timeouts: Timeouts;
   connect?: SocketFactory;
@@ -61,6 +62,9 @@ export interface SessionFailure {
 
 export type OpenResult = { ok: true; session: SmtpSession } | { ok: false; failure: SessionFailure };
 
+/** Error texts (OpenSSL's, the OS's) may span lines; a reply line may not. */
+export const oneLine = (text: string): string => text.replace(/[\r\n]+/g, ' ').trim();
+
 const where = (o: { host: string; ip: string; port: number }) => `${o.host}[${o.ip}]:${o.port}`;
 
 /** RFC 3463 4.4.2 "bad connection": the session broke after it was established. */
@@ -70,7 +74,7 @@ export function lostConnection(o: { host: string; ip: string; port: number }, af
     : r.kind === 'timeout'
       ? `timed out (${r.detail})`
       : `lost connection (${r.detail})`;
-  return reply(451, '4.4.2', `${where(o)} ${why} after ${after}`);
+  return reply(451, '4.4.2', oneLine(`${where(o)} ${why} after ${after}`));
 }
 
 export class SmtpSession {
@@ -133,7 +137,7 @@ export class SmtpSession {
     });
     if (connected !== null) {
       socket.destroy();
-      return fail('connect', reply(451, '4.4.1', `connect to ${where(opts)} failed: ${connected}`), true);
+      return fail('connect', reply(451, '4.4.1', oneLine(`connect to ${where(opts)} failed: ${connected}`)), true);
     }
     // Errors surface through the reply reader; this keeps a late EPIPE from crashing the process.
     socket.on('error', () => {});
@@ -154,13 +158,17 @@ export class SmtpSession {
     const hello = await s.hello();
     if (!hello.ok) return hello;
 
-    if (s.caps.starttls) {
+    if (s.caps.starttls && opts.tls !== 'none') {
       const st = await s.command('STARTTLS', opts.timeouts.command);
       if (st.ok && st.reply.code === 220) {
         const tlsError = await s.upgrade();
         if (tlsError) {
           s.destroy();
-          return fail('starttls', reply(451, '4.7.5', `TLS handshake with ${where(opts)} failed: ${tlsError}`), true);
+          return fail(
+            'starttls',
+            reply(451, '4.7.5', oneLine(`TLS handshake with ${where(opts)} failed: ${tlsError}`)),
+            true,
+          );
         }
         const again = await s.hello();
         if (!again.ok) return again;
@@ -171,7 +179,7 @@ export class SmtpSession {
         await s.quit();
         return fail(
           'starttls',
-          reply(451, '4.7.4', `TLS is required, but ${where(opts)} refused STARTTLS: ${st.raw.join(' / ')}`),
+          reply(451, '4.7.4', oneLine(`TLS is required, but ${where(opts)} refused STARTTLS: ${st.raw.join(' / ')}`)),
           true,
         );
       }
@@ -275,7 +283,11 @@ export class SmtpSession {
   private async authenticate(auth: { username: string; password: string }): Promise<Reply | null> {
     const t = this.opts.timeouts.command;
     const failed = (r: ReadResult) =>
-      reply(451, '4.7.0', `authentication to ${where(this.opts)} failed: ${r.ok ? r.raw.join(' / ') : r.detail}`);
+      reply(
+        451,
+        '4.7.0',
+        oneLine(`authentication to ${where(this.opts)} failed: ${r.ok ? r.raw.join(' / ') : r.detail}`),
+      );
     const b64 = (s: string) => Buffer.from(s, 'utf8').toString('base64');
     let r: ReadResult;
     if (this.caps.auth.includes('PLAIN')) {

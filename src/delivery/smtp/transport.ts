@@ -43,7 +43,7 @@ interface Candidate {
   host: string;
   ip: string;
   port: number;
-  tls: 'opportunistic' | 'required';
+  tls: 'opportunistic' | 'required' | 'none';
   auth?: { username: string; password: string };
 }
 
@@ -137,8 +137,21 @@ export function createSmtpTransport(deps: SmtpTransportDeps): Transport {
 
       const failures: Array<{ failure: SessionFailure; remote: { host: string; ip: string; port: number } }> = [];
       for (const c of p.candidates.slice(0, maxConnections)) {
-        const s = await sessionFor(c);
+        let s = await sessionFor(c);
         const remote = { host: c.host, ip: c.ip, port: c.port };
+        if (
+          !s.ok &&
+          s.failure.stage === 'starttls' &&
+          s.failure.reply.enhanced === '4.7.5' &&
+          c.tls === 'opportunistic'
+        ) {
+          // Opportunistic TLS (RFC 7435 §3): a broken handshake must not stop mail that plaintext can carry.
+          log.warn(
+            { queueId: job.queueId, remote, reply: s.failure.reply },
+            'TLS handshake failed, retrying without TLS',
+          );
+          s = await sessionFor({ ...c, tls: 'none' });
+        }
         if (!s.ok) {
           log.info(
             { queueId: job.queueId, remote, stage: s.failure.stage, reply: s.failure.reply },
@@ -148,7 +161,14 @@ export function createSmtpTransport(deps: SmtpTransportDeps): Transport {
           continue;
         }
         const session = s.session;
-        const outcomes = await runTransaction(session, job, () => wireBodyChunks(job.bodyPath));
+        let outcomes: DeliveryOutcome[];
+        try {
+          outcomes = await runTransaction(session, job, () => wireBodyChunks(job.bodyPath));
+        } catch (err) {
+          // Unexpected I/O (the spool file vanished): the session is mid-DATA, so it cannot be reused.
+          session.destroy();
+          throw err;
+        }
         log.info(
           {
             queueId: job.queueId,
