@@ -25,7 +25,14 @@ export const AUTOREPLY_SOURCE = 'autoreply';
 export interface VacationDeps {
   readonly store: VacationStore;
   /** Puts a message into our queue as a trusted local origin (no SMTP hop). `from` '' is the null sender. */
-  readonly inject: (msg: { from: string; to: string[]; raw: Buffer; source: typeof AUTOREPLY_SOURCE }) => Promise<void>;
+  readonly inject: (msg: {
+    from: string;
+    to: string[];
+    raw: Buffer;
+    source: typeof AUTOREPLY_SOURCE;
+    /** Always 7BIT: the reply's text is quoted-printable when it is not ASCII. */
+    bodyType: '7BIT';
+  }) => Promise<void>;
   readonly hostname: string;
   readonly clock: Clock;
   readonly config: AutoreplyConfig;
@@ -100,6 +107,7 @@ export function createVacationHook(deps: VacationDeps): (delivery: VacationDeliv
       to: [sender],
       raw,
       source: AUTOREPLY_SOURCE,
+      bodyType: '7BIT',
     });
     return { sent: true, to: sender };
   };
