@@ -80,3 +80,17 @@ describe('shuffleEqualPreferences', () => {
     );
   });
 });
+
+describe('the loopback DNS helper', () => {
+  it('serves TXT records as separate character-strings and follows zone edits', async () => {
+    const dns = await startDnsServer({ 'spf.test': { TXT: ['v=spf1 -all', ['v=DKIM1; p=', 'AAAA']] } });
+    try {
+      assert.deepEqual(await dns.resolver.resolveTxt('spf.test'), [['v=spf1 -all'], ['v=DKIM1; p=', 'AAAA']]);
+      dns.zone['Later.Test.'] = { A: ['127.0.0.5'] };
+      assert.deepEqual(await dns.resolver.resolve4('later.test'), ['127.0.0.5']);
+      assert.deepEqual(dns.queries, ['TXT spf.test', 'A later.test']);
+    } finally {
+      await dns.close();
+    }
+  });
+});

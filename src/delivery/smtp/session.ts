@@ -15,7 +15,10 @@ import { isIP, connect as netConnect } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import type { DeliveryStage } from '../../core/delivery-outcome.js';
 import { type Reply, reply } from '../../core/reply.js';
+import { type Capabilities, emptyCaps, parseCapabilities } from './capabilities.js';
 import { type ReadResult, ReplyReader } from './reply-reader.js';
+
+export type { Capabilities } from './capabilities.js';
 
 export type SocketFactory = (opts: { host: string; port: number }) => Socket;
 
@@ -26,17 +29,6 @@ export interface Timeouts {
   dataStart: number;
   dataBlock: number;
   endOfData: number;
-}
-
-export interface Capabilities {
-  pipelining: boolean;
-  /** SIZE limit the remote announced; 0 = announced without a limit; null = not announced. */
-  size: number | null;
-  eightBitMime: boolean;
-  dsn: boolean;
-  smtputf8: boolean;
-  starttls: boolean;
-  auth: string[];
 }
 
 export interface SessionOptions {
@@ -304,25 +296,4 @@ export class SmtpSession {
     await this.quit();
     return failed(r);
   }
-}
-
-function emptyCaps(): Capabilities {
-  return { pipelining: false, size: null, eightBitMime: false, dsn: false, smtputf8: false, starttls: false, auth: [] };
-}
-
-/** Reads the EHLO keywords (RFC 5321 §4.1.1.1); the first line is the greeting name. */
-export function parseCapabilities(raw: readonly string[]): Capabilities {
-  const caps = emptyCaps();
-  for (const line of raw.slice(1)) {
-    const [kw = '', ...params] = line.slice(4).trim().toUpperCase().split(/\s+/);
-    if (kw === 'PIPELINING') caps.pipelining = true;
-    else if (kw === 'SIZE') caps.size = Number(params[0] ?? 0) || 0;
-    else if (kw === '8BITMIME') caps.eightBitMime = true;
-    else if (kw === 'DSN') caps.dsn = true;
-    else if (kw === 'SMTPUTF8') caps.smtputf8 = true;
-    else if (kw === 'STARTTLS') caps.starttls = true;
-    else if (kw === 'AUTH' || kw.startsWith('AUTH='))
-      caps.auth.push(...params, ...(kw.startsWith('AUTH=') ? [kw.slice(5)] : []));
-  }
-  return caps;
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseCapabilities } from './session.js';
+import { parseCapabilities } from './capabilities.js';
 import { xtext } from './transaction.js';
 
 describe('parseCapabilities', () => {
