@@ -197,6 +197,21 @@ describe('what the SMTP client sends', () => {
     assert.deepEqual(peer.connections[0]?.commands, ['EHLO mail.ours.test', 'QUIT']);
   });
 
+  it('fails with 5.4.6 when the remote greets us with our own name (a route back to ourselves)', async () => {
+    const { peer, transport } = await setup({ greeting: '220 mail.ours.test ESMTP mailward' });
+    const [o] = await transport.deliver(await job('x\r\n'));
+    assert.equal(o?.status, 'failed');
+    assert.equal(o?.stage, 'greeting');
+    assert.deepEqual(o?.reply, {
+      code: 554,
+      enhanced: '5.4.6',
+      lines: [
+        `mail loops back to myself: 127.0.0.1[127.0.0.1]:${peer.port} greeted us with our own name mail.ours.test`,
+      ],
+    });
+    assert.deepEqual(peer.connections[0]?.commands, ['QUIT']);
+  });
+
   it('sends all remote mail through the smarthost with AUTH after STARTTLS', async () => {
     const auth = { username: 'relay-user', password: 's3cret' };
     const peer = await startScriptedPeer({ tls, auth });

@@ -50,6 +50,8 @@ export interface SessionFailure {
   reply: Reply;
   /** A reply of our own making (no remote reply to keep). */
   synthesized: boolean;
+  /** A permanent condition we detected ourselves (the remote is us: a mail loop). */
+  final?: boolean;
 }
 
 export type OpenResult = { ok: true; session: SmtpSession } | { ok: false; failure: SessionFailure };
@@ -145,6 +147,17 @@ export class SmtpSession {
     if (greeting.reply.code !== 220) {
       await s.quit();
       return fail('greeting', greeting.reply, false);
+    }
+    // Postfix's "greeted me with my own hostname": the MX or route points back at us.
+    const greeter = /^220[ -](\S+)/.exec(greeting.raw[0] ?? '')?.[1]?.toLowerCase();
+    if (greeter && greeter === opts.ehloName.toLowerCase()) {
+      await s.quit();
+      const loop = reply(
+        554,
+        '5.4.6',
+        oneLine(`mail loops back to myself: ${where(opts)} greeted us with our own name ${greeter}`),
+      );
+      return { ok: false, failure: { stage: 'greeting', reply: loop, synthesized: true, final: true } };
     }
 
     const hello = await s.hello();

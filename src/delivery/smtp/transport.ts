@@ -188,7 +188,8 @@ export function createSmtpTransport(deps: SmtpTransportDeps): Transport {
 
       // No host took the transaction. Permanent only when every host said so with a 5xx of its own.
       const permanent =
-        failures.length > 0 && failures.every((f) => !f.failure.synthesized && isPermanent(f.failure.reply));
+        failures.length > 0 &&
+        failures.every((f) => f.failure.final || (!f.failure.synthesized && isPermanent(f.failure.reply)));
       const chosen = permanent
         ? failures[failures.length - 1]
         : ([...failures].reverse().find((f) => isTransient(f.failure.reply)) ?? failures[failures.length - 1]);
