@@ -91,6 +91,18 @@ test('wrong types, values out of range and bad networks name the key path', asyn
   });
 });
 
+test('typos are reported together with wrong values', async () => {
+  const p = await file('both.toml', '[delivery]\nsmtp_port = 0\n[delivery.timeouts]\nconect = 3\n');
+  const r = loadConfig({ file: p, env: {} });
+  assert.deepEqual(r, {
+    ok: false,
+    errors: [
+      'delivery.smtp_port: expected a number between 1 and 65535',
+      'delivery.timeouts.conect: unknown key (did you mean "connect"?)',
+    ],
+  });
+});
+
 test('trusted networks are stored in canonical form', async () => {
   const p = await file('nets.toml', 'trusted_networks = ["2001:0DB8::/32", "192.0.2.7"]\n');
   const r = loadConfig({ file: p, env: {} });

@@ -11,6 +11,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse as parseToml, TomlError } from 'smol-toml';
 import { formatKeyPath, issueMessage } from './errors.js';
+import { schemaKeys } from './keys.js';
 import { type Config, configSchema } from './schema.js';
 
 export type LoadResult = { ok: true; config: Config; file: string | null } | { ok: false; errors: string[] };
@@ -64,6 +65,9 @@ export function validateConfig(
         errors.push(`${formatKeyPath(iss.path)}: ${iss.message}`);
       }
     }
+    // Report typos together with the other problems, so one round of fixes is enough.
+    const known = new Set(errors);
+    for (const e of unknownKeysBySchema(input)) if (!known.has(e)) errors.push(e);
     return { ok: false, errors };
   }
   findUnknownKeys(input, parsed.data, [], errors);
@@ -90,6 +94,43 @@ function findUnknownKeys(input: unknown, output: unknown, path: PropertyKey[], e
       findUnknownKeys(value, output[key], [...path, key], errors);
     }
   }
+}
+
+/**
+ * The same check without a parse result, from the key paths the schema declares; used when
+ * parsing failed. Only tables whose keys the schema lists are checked.
+ */
+function unknownKeysBySchema(input: Record<string, unknown>): string[] {
+  const kinds = new Map(schemaKeys(configSchema).map((k) => [k.path, k.kind]));
+  const errors: string[] = [];
+  const visit = (value: unknown, path: string, shown: PropertyKey[]): void => {
+    if (Array.isArray(value)) {
+      if (kinds.has(`${path}[]`)) for (let i = 0; i < value.length; i++) visit(value[i], `${path}[]`, [...shown, i]);
+      return;
+    }
+    if (!isPlainObject(value)) return;
+    const kind = path === '' ? 'object' : kinds.get(path);
+    if (kind === 'record' && kinds.has(`${path}.<name>`)) {
+      for (const [k, v] of Object.entries(value)) visit(v, `${path}.<name>`, [...shown, k]);
+      return;
+    }
+    if (kind !== 'object') return;
+    for (const [k, v] of Object.entries(value)) {
+      const child = path ? `${path}.${k}` : k;
+      if (kinds.has(child)) {
+        visit(v, child, [...shown, k]);
+        continue;
+      }
+      const siblings = [...kinds.keys()]
+        .filter((p) => (path ? p.startsWith(`${path}.`) : true))
+        .map((p) => (path ? p.slice(path.length + 1) : p))
+        .filter((p) => /^[A-Za-z0-9_-]+$/.test(p));
+      const hint = closest(k, siblings);
+      errors.push(`${formatKeyPath([...shown, k])}: unknown key${hint ? ` (did you mean "${hint}"?)` : ''}`);
+    }
+  };
+  visit(input, '', []);
+  return errors;
 }
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
