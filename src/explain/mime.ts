@@ -35,8 +35,12 @@ export function header(p: MimePart, name: string): string | undefined {
   return p.headers.get(name)?.[0];
 }
 
-/** Splits a raw block into header map and body; "From " mbox lines are skipped. */
-export function splitHeaders(text: string): { headers: Map<string, string[]>; body: string } {
+/**
+ * Splits a raw block into header map and body; "From " mbox lines are skipped. With
+ * `lenient`, a line that is not a field continues the previous one (DSN fields whose
+ * multi-line diagnostic lost its indent).
+ */
+export function splitHeaders(text: string, lenient = false): { headers: Map<string, string[]>; body: string } {
   const headers = new Map<string, string[]>();
   let pos = 0;
   if (text.startsWith('From ')) pos = nextLine(text, 0);
@@ -66,6 +70,11 @@ export function splitHeaders(text: string): { headers: Map<string, string[]>; bo
       const colon = line.indexOf(':');
       // A line that is neither a field nor a continuation ends the header block.
       if (colon <= 0 || /\s/.test(line.slice(0, colon).trimEnd())) {
+        if (lenient && name) {
+          value += ` ${line.trim()}`;
+          pos = end;
+          continue;
+        }
         if (headers.size === 0 && !name) return { headers, body: text.slice(pos) };
         flush();
         break;

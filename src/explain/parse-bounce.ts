@@ -26,6 +26,8 @@ const BOUNCE_SUBJECT =
   /undeliver|undelivered|delivery (?:status|fail|notification|report|problem)|failure notice|returned mail|mail delivery|could not be delivered|not delivered|delivery has failed|nondeliver|non-delivery|rejected|returning message|warning: message|mail system error|unzustellbar|配信|エラー/i;
 const BOUNCE_WORDS =
   /could not be delivered|couldn'?t be delivered|undeliverable|delivery (?:has )?failed|permanent (?:error|failure)|error message below|invalid user address|delivery to the following recipients? failed|was not delivered|unable to deliver/i;
+const DELAY_WORDS =
+  /\bwill be retried\b|\bstill trying\b|\bwill (?:keep|continue) trying\b|warning message only|delivery (?:has been |is )?delayed|not yet been delivered/i;
 const DAEMON_FROM = /mailer-daemon|post_?master|mail delivery|mail administrator|mdaemon|daemon@/i;
 
 export function parseBounce(raw: Buffer): BounceReport | null {
@@ -166,13 +168,29 @@ function finish(r: RawRecipient, notice: string, parser: string): BouncedRecipie
   // The remote's own enhanced code is more precise than the one the reporting MTA chose.
   let status = f.enhanced ?? dsnStatus;
   if (dsnStatus && f.enhanced && /^[245]\.0\.0$/.test(f.enhanced)) status = dsnStatus;
-  const replyCode = r.replyCode ?? f.replyCode ?? '';
+  let replyCode = r.replyCode ?? f.replyCode ?? '';
   const action = r.action;
   const command = r.command ?? f.command ?? replyFields(notice).command;
+  // A delay warning ("will be retried") is temporary whatever else it says.
+  const delayed = action === 'delayed' || (action !== 'failed' && DELAY_WORDS.test(`${diag} ${notice}`));
   let reason: Reason;
   if (action === 'delivered' || action === 'relayed' || action === 'expanded') reason = 'delivered';
-  else reason = r.hint ?? adjust(decideReason(diag, status, replyCode || undefined), command, status, action);
-  if (!status) status = pseudoStatus(reason, replyCode, action);
+  else
+    reason =
+      r.hint ??
+      adjust(decideReason(diag, status, replyCode || undefined), command, status, delayed ? 'delayed' : action);
+  // "Delayed" in the DSN but the words say the envelope expired: a final failure after all.
+  if (
+    reason === 'expired' &&
+    action === 'delayed' &&
+    !f.enhanced &&
+    /\bexpired\b|gave up|giving up|deleted from (?:the )?queue/i.test(diag)
+  ) {
+    status = pseudoStatus(reason, '', 'failed');
+  }
+  if (!status) status = pseudoStatus(reason, replyCode, delayed ? 'delayed' : action);
+  // A reply code whose class contradicts the status is not the reply that decided (RFC 3463 §2).
+  if (replyCode && status[0] !== replyCode[0]) replyCode = '';
   const out: BouncedRecipient = {
     address: r.address,
     status,
@@ -209,7 +227,9 @@ function adjust(
   if (reason === 'hostunknown' && temporary) return 'networkerror';
   // 4.4.1/4.4.2: no answer or a bad connection, retried until the MTA gave up.
   if (action === 'failed' && reason === 'networkerror' && /^4\.4\.[12]$/.test(status ?? '')) return 'expired';
-  if (action === 'delayed' && reason === 'onhold') return 'expired';
+  // Still being retried: in this vocabulary a delay counts with the queue-lifetime failures.
+  if (action === 'delayed' && (reason === 'onhold' || reason === 'networkerror' || reason === 'systemerror'))
+    return 'expired';
   return reason;
 }
 

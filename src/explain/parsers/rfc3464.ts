@@ -33,7 +33,7 @@ export function parseDeliveryStatus(body: string): DeliveryStatus {
   let lastRemote: string | undefined;
   for (const block of blocks) {
     if (!block.trim()) continue;
-    const { headers: h } = splitHeaders(`${block.replace(/^\s*\n/, '')}\n\n`);
+    const { headers: h } = splitHeaders(`${block.replace(/^\s*\n/, '')}\n\n`, true);
     const get = (n: string) => h.get(n)?.[0];
     if (get('reporting-mta')) out.reportingMta = untyped(get('reporting-mta'));
     const rcpt = get('final-recipient') ?? get('original-recipient') ?? get('x-actual-recipient');

@@ -40,14 +40,14 @@ export const contentRules: TextRule[] = [
   {
     reason: 'contenterror',
     example: '550 5.6.0 Message contains invalid header',
-    text: /invalid (?:header|mime|character|encoding)|malformed (?:mime|message|header)|(?:header|mime|encoding) error|bad (?:header|mime)|message (?:header )?(?:format|structure) (?:error|invalid)|8-?bit (?:data|characters)|line too long|bare (?:lf|cr)|illegal (?:character|header)/,
+    text: /invalid (?:header|mime|character|encoding)|malformed (?:mime|message|header)|(?:mime|encoding) error|bad (?:header|mime)|message (?:header )?(?:format|structure) (?:error|invalid)|8-?bit (?:data|characters)|line too long|bare (?:lf|cr)|illegal (?:character|header)/,
   },
   // 554 5.7.9 Message not accepted for policy reasons.
   // 550 5.7.1 Message rejected due to local policy (attachment type not allowed)
   {
     reason: 'policyviolation',
     example: '554 5.7.9 Message not accepted for policy reasons.',
-    text: /policy reasons|denied by policy|(?:local|security|content|message|email|mail|site) polic(?:y|ies)|policy (?:violation|rejection|restriction)|violat(?:es?|ion of) (?:our|the) polic|attachment(?:s)? (?:type |with .*)?(?:not allowed|not permitted|blocked|forbidden|rejected)|prohibited (?:attachment|file)|(?:file|attachment) (?:type|extension|name) (?:is )?(?:not allowed|blocked|forbidden|prohibited)|multiple (?:from|sender)|executable|dangerous (?:file|attachment)/,
+    text: /policy reasons|denied by policy|\bheader error\b|(?:local|security|content|message|email|mail|site) polic(?:y|ies)|policy (?:violation|rejection|restriction)|violat(?:es?|ion of) (?:our|the) polic|attachment(?:s)? (?:type |with .*)?(?:not allowed|not permitted|blocked|forbidden|rejected)|prohibited (?:attachment|file)|(?:file|attachment) (?:type|extension|name) (?:is )?(?:not allowed|blocked|forbidden|prohibited)|multiple (?:from|sender)|executable|dangerous (?:file|attachment)/,
   },
   // 550 5.7.1 Mail from this sender is filtered by the recipient's settings
   {

@@ -31,13 +31,20 @@ export const transportRules: TextRule[] = [
   {
     reason: 'toomanyconn',
     example: '421 4.7.0 Too many concurrent SMTP connections from this IP address; please try again later.',
-    text: /too many (?:concurrent |simultaneous )?(?:connections|sessions|recipients|rcpt)|connection limit|recipients? (?:limit|count) exceeded|max(?:imum)? (?:number of )?(?:connections|recipients)|too many (?:hops|messages in)|exceeded the maximum number of recipients/,
+    text: /too many (?:concurrent |simultaneous )?(?:smtp )?(?:connections|sessions|recipients|rcpt)|connection limit|recipients? (?:limit|count) exceeded|max(?:imum)? (?:number of )?(?:connections|recipients)|too many (?:hops|messages in)|exceeded the maximum number of recipients/,
   },
   // 450 4.7.1 Sending rate exceeded; please slow down
   {
     reason: 'speeding',
     example: '450 4.7.1 Sending rate exceeded; please slow down',
     text: /rate (?:limit(?:ed)?|exceeded)|too (?:fast|many messages)|slow down|(?:sending|message) rate|throttl|exceeded (?:the )?(?:hourly|daily) (?:limit|quota)/,
+  },
+  // 550 5.4.312 Message expired, DNS query failed
+  // Deferred: Name server: example.co.jp.: host name lookup failure
+  {
+    reason: 'networkerror',
+    example: '550 5.4.312 Message expired, DNS query failed',
+    text: /dns (?:query|lookup|resolution) (?:failed|failure|error|timed out)|(?:host ?name|name server|mx) lookup (?:failure|failed|error)|name server: [^ ]+: host name lookup/,
   },
   // 451 4.4.7 Retry timeout exceeded
   // 554 4.4.7 Message expired: unable to deliver in 840 minutes.

@@ -1,0 +1,83 @@
+/**
+ * The classifier's rules replayed: every rule's real example must come out as the rule's
+ * reason, and the reply lines of issue #5 must get the reasons the issue names.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { classifyReply, decideReason, TEXT_RULES } from './classify.js';
+import { statusRules } from './rules/status-codes.js';
+
+describe('classification rules', () => {
+  for (const rule of TEXT_RULES) {
+    it(`classifies "${rule.example}" as ${rule.reason}`, () => {
+      assert.equal(classifyReply({ text: rule.example }).reason, rule.reason);
+    });
+  }
+  for (const rule of statusRules) {
+    it(`classifies status ${rule.example} as ${rule.reason} by its code`, () => {
+      const enhanced = /\b([245]\.\d+\.\d+)\b/.exec(rule.example)?.[1];
+      assert.equal(decideReason('', enhanced, rule.example.slice(0, 3)), rule.reason);
+    });
+  }
+});
+
+const ISSUE_REPLIES: Array<[string, string]> = [
+  ['553 5.7.1 Not an open relay, so get lost', 'norelaying'],
+  ['553 Invalid user.', 'userunknown'],
+  ['553 message blocked, you are not authorized to send mail, authentication is required.', 'securityerror'],
+  ['553 Null Sender is not allowed.', 'rejected'],
+  ['553 5.1.1 sorry, no mailbox here by that name.', 'userunknown'],
+  ['553 #5.1.8 Domain of sender address <sender@YourDomain.com> does not exist', 'rejected'],
+  ['553 5.3.0 <recipient@RemoteDomain.com>... Address does not exist', 'userunknown'],
+  ['553 5.3.0 <recipient@RemoteDomain.com>... No such user', 'userunknown'],
+  ['553 5.3.0 <recipient@RemoteDomain.com>... No such user here', 'userunknown'],
+  ['553 5.3.0 <recipient@RemoteDomain.com>... User unknown, not local address', 'userunknown'],
+  ['553-Message filtered. Please see the FAQs section on spam', 'spamdetected'],
+  ['553 <recipient@RemoteDomain.com> does not have a mailbox here', 'userunknown'],
+  ['553 RemoteDomain.com does not accept mail sent to recipient@OtherRemoteDomain.com', 'norelaying'],
+  ['553 sorry, no mail-box here by that name. (#5.1.1)', 'userunknown'],
+  ['553 sorry, no mailbox here by that name (#5.1.1)', 'userunknown'],
+  ['553 sorry, rcpt user invalid (#5.7.1)', 'userunknown'],
+  ["553 sorry, that domain isn't in my list of allowed rcpthosts", 'norelaying'],
+  ["553 sorry, that domain isn't in my list of allowed rcpthosts (#5.7.1)", 'norelaying'],
+  ['553 sorry, the recipient in not a valid user on this domain (#5.7.1)', 'userunknown'],
+  ["553 sorry, this recipient doesn't exist.", 'userunknown'],
+  ['553 sorry, this recipient is not in my validrcptto list (#5.7.1)', 'userunknown'],
+  ['553 sorry, your envelope sender is in my badmailfrom list (#5.7.1)', 'rejected'],
+  ['553 Your email address is denied.', 'rejected'],
+];
+
+describe('the 553 replies of issue #5', () => {
+  for (const [line, reason] of ISSUE_REPLIES) {
+    it(`"${line}" is ${reason}`, () => {
+      assert.equal(classifyReply({ text: line }).reason, reason);
+    });
+  }
+});
+
+describe('classifyReply', () => {
+  it('takes code and enhanced code given separately', () => {
+    assert.deepEqual(classifyReply({ code: 550, enhanced: '5.1.1', text: 'Recipient address rejected' }), {
+      reason: 'userunknown',
+      hard: true,
+    });
+  });
+  it('decides from the enhanced code when the text says nothing', () => {
+    assert.deepEqual(classifyReply({ code: 452, enhanced: '4.2.2', text: 'try later' }), {
+      reason: 'mailboxfull',
+      hard: false,
+    });
+  });
+  it('lets the words win over a misleading code', () => {
+    assert.equal(classifyReply({ code: 550, enhanced: '5.1.1', text: 'Mailbox full' }).reason, 'mailboxfull');
+  });
+  it('says onhold when nothing is known', () => {
+    assert.deepEqual(classifyReply({ text: 'something went wrong' }), { reason: 'onhold', hard: false });
+  });
+  it('marks a null MX refusal as hard only when permanent', () => {
+    assert.deepEqual(classifyReply({ code: 556, enhanced: '5.1.10', text: 'Recipient address has null MX' }), {
+      reason: 'notaccept',
+      hard: true,
+    });
+  });
+});
