@@ -137,7 +137,11 @@ describe('content_filtered', () => {
     threshold: 5,
     symbols: [],
   });
-  const check = async (raw: Record<string, unknown>, spamd: Parameters<typeof testPolicy>[1]['spamd'], body = 'x') => {
+  const check = async (
+    raw: Record<string, unknown>,
+    spamd: NonNullable<Parameters<typeof testPolicy>[1]>['spamd'],
+    body = 'x',
+  ) => {
     const { policy, log } = await testPolicy(raw, { spamd });
     return { r: wire(await policy.checkContent(view(outsider), envelope, Buffer.from(body))), log: log.lines };
   };
