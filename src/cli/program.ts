@@ -7,8 +7,13 @@ import { Command, CommanderError } from 'commander';
 import { registerAliasCommand } from './commands/alias.js';
 import { registerBadMailFromCommand } from './commands/badmailfrom.js';
 import { registerDomainCommand } from './commands/domain.js';
+import { registerExplainCommand } from './commands/explain.js';
+import { registerLogCommand } from './commands/log.js';
+import { registerQueueCommand } from './commands/queue.js';
+import { registerSendmailCommand } from './commands/sendmail.js';
 import { registerTrustedCommand } from './commands/trusted.js';
 import { registerUserCommand } from './commands/user.js';
+import { registerVacationCommand } from './commands/vacation.js';
 import { EXIT_USAGE, toCliError } from './errors.js';
 import { io } from './io.js';
 
@@ -38,7 +43,12 @@ export function buildProgram(): Command {
   registerAliasCommand(program);
   registerBadMailFromCommand(program);
   registerTrustedCommand(program);
-  // Commands of other modules are added here: registerQueueCommand(program), …
+  registerVacationCommand(program);
+  registerQueueCommand(program);
+  registerLogCommand(program);
+  registerSendmailCommand(program);
+  registerExplainCommand(program);
+  // Commands of other modules are added here, as registerXCommand(program).
 
   // Subcommands inherit exitOverride and configureOutput from the program (commander copies
   // settings at .command()), so usage errors of every level come back to runCli.
