@@ -80,9 +80,8 @@ export function askSpamd(message: Buffer, opts: SpamdOptions): Promise<SpamdResu
     socket.on('connect', () => {
       const user = opts.user && /^[\w.@+-]+$/.test(opts.user) ? `User: ${opts.user}\r\n` : '';
       socket.write(`SYMBOLS SPAMC/1.5\r\nContent-length: ${message.length}\r\n${user}\r\n`);
+      // No half-close: spamd reads exactly Content-length bytes, and some peers close on FIN.
       socket.write(message);
-      // spamd reads Content-length bytes; half-closing tells older versions we are done too.
-      socket.end();
     });
     socket.on('data', (b: Buffer) => {
       size += b.length;
