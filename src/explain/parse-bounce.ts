@@ -28,6 +28,7 @@ const BOUNCE_WORDS =
   /could not be delivered|couldn'?t be delivered|undeliverable|delivery (?:has )?failed|permanent (?:error|failure)|error message below|invalid user address|delivery to the following recipients? failed|was not delivered|unable to deliver/i;
 const DELAY_WORDS =
   /\bwill be retried\b|\bstill trying\b|\bwill (?:keep|continue) trying\b|warning message only|delivery (?:has been |is )?delayed|not yet been delivered/i;
+const UNKNOWN_USER_WORDS = /\buser unknown\b|\bunknown user\b/i;
 const DAEMON_FROM = /mailer-daemon|post_?master|mail delivery|mail administrator|mdaemon|daemon@/i;
 
 export function parseBounce(raw: Buffer): BounceReport | null {
@@ -178,7 +179,7 @@ function finish(r: RawRecipient, notice: string, parser: string): BouncedRecipie
   else
     reason =
       r.hint ??
-      adjust(decideReason(diag, status, replyCode || undefined), command, status, delayed ? 'delayed' : action);
+      adjust(decideReason(diag, status, replyCode || undefined), command, status, delayed ? 'delayed' : action, diag);
   // "Delayed" in the DSN but the words say the envelope expired: a final failure after all.
   if (
     reason === 'expired' &&
@@ -218,12 +219,15 @@ function adjust(
   command: string | undefined,
   status: string | undefined,
   action: string | undefined,
+  text: string,
 ): Reason {
   const temporary = status?.startsWith('4.') ?? false;
   if (command === 'MAIL' && (reason === 'userunknown' || reason === 'hostunknown' || reason === 'onhold'))
     return 'rejected';
   if (command === 'DATA' && reason === 'userunknown' && reasonFromStatus(status) !== 'userunknown') return 'filtered';
   if (command === 'CONN' && reason === 'onhold') return 'blocked';
+  // "User unknown" under a security/policy code (5.7.x): a filter speaking, not a missing mailbox.
+  if (reason === 'userunknown' && /^5\.7\./.test(status ?? '') && UNKNOWN_USER_WORDS.test(text)) return 'filtered';
   if (reason === 'hostunknown' && temporary) return 'networkerror';
   // 4.4.1/4.4.2: no answer or a bad connection, retried until the MTA gave up.
   if (action === 'failed' && reason === 'networkerror' && /^4\.4\.[12]$/.test(status ?? '')) return 'expired';
