@@ -4,7 +4,7 @@
  * Security: every input is validated (store/validate.ts, store/cidr.ts) before it reaches
  * SQL, and all SQL uses bound parameters.
  */
-import type { Database } from 'better-sqlite3';
+import type { Database, Statement } from 'better-sqlite3';
 import { checkCidr } from '../cidr.js';
 import {
   type AliasRecord,
@@ -54,12 +54,24 @@ export class SqliteDirectoryStore implements DirectoryStore {
     private readonly now: () => number = Date.now,
   ) {}
 
+  private readonly statements = new Map<string, Statement>();
+
+  /** Prepared once per SQL text; better-sqlite3 statements are reusable. */
+  private sql(text: string): Statement {
+    let st = this.statements.get(text);
+    if (!st) {
+      st = this.db.prepare(text);
+      this.statements.set(text, st);
+    }
+    return st;
+  }
+
   close(): void {
     this.db.close();
   }
 
   async listDomains(): Promise<string[]> {
-    return (this.db.prepare('SELECT name FROM domains ORDER BY name').pluck().all() as string[]).slice();
+    return (this.sql('SELECT name FROM domains ORDER BY name').pluck().all() as string[]).slice();
   }
 
   async hasDomain(domain: string): Promise<boolean> {
@@ -79,27 +91,27 @@ export class SqliteDirectoryStore implements DirectoryStore {
     const d = must(checkDomain(domain));
     this.db.transaction(() => {
       if (!this.domainExists(d)) throw new StoreNotFoundError(`unknown domain ${d}`);
-      const users = this.db.prepare('SELECT count(*) FROM users WHERE domain = ?').pluck().get(d) as number;
-      const aliases = this.db.prepare('SELECT count(*) FROM aliases WHERE domain = ?').pluck().get(d) as number;
+      const users = this.sql('SELECT count(*) FROM users WHERE domain = ?').pluck().get(d) as number;
+      const aliases = this.sql('SELECT count(*) FROM aliases WHERE domain = ?').pluck().get(d) as number;
       if (users + aliases > 0) {
         throw new StoreConflictError(`domain ${d} still has ${users} user(s) and ${aliases} alias(es)`);
       }
-      this.db.prepare('DELETE FROM domains WHERE name = ?').run(d);
+      this.sql('DELETE FROM domains WHERE name = ?').run(d);
     })();
   }
 
   async findUser(address: string): Promise<UserRecord | null> {
     const a = checkAddress(address);
     if (!a.ok) return null;
-    const row = this.db.prepare('SELECT * FROM users WHERE address = ?').get(a.value) as UserRow | undefined;
+    const row = this.sql('SELECT * FROM users WHERE address = ?').get(a.value) as UserRow | undefined;
     return row ? toUser(row) : null;
   }
 
   async listUsers(domain?: string): Promise<UserRecord[]> {
     const rows =
       domain === undefined
-        ? this.db.prepare('SELECT * FROM users ORDER BY address').all()
-        : this.db.prepare('SELECT * FROM users WHERE domain = ? ORDER BY address').all(must(checkDomain(domain)));
+        ? this.sql('SELECT * FROM users ORDER BY address').all()
+        : this.sql('SELECT * FROM users WHERE domain = ? ORDER BY address').all(must(checkDomain(domain)));
     return (rows as UserRow[]).map(toUser);
   }
 
@@ -108,41 +120,38 @@ export class SqliteDirectoryStore implements DirectoryStore {
     const domain = domainOf(address);
     this.db.transaction(() => {
       if (!this.domainExists(domain)) throw new StoreNotFoundError(`unknown domain ${domain}`);
-      const r = this.db
-        .prepare(
-          `INSERT INTO users (address, domain, password_hash, quota_bytes, created_at)
+      const r = this.sql(
+        `INSERT INTO users (address, domain, password_hash, quota_bytes, created_at)
            VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
-        )
-        .run(address, domain, user.passwordHash, user.quotaBytes ?? null, this.now());
+      ).run(address, domain, user.passwordHash, user.quotaBytes ?? null, this.now());
       if (r.changes === 0) throw new StoreConflictError(`user ${address} already exists`);
     })();
   }
 
   async setPasswordHash(address: string, passwordHash: string): Promise<void> {
     const a = must(checkAddress(address));
-    const r = this.db.prepare('UPDATE users SET password_hash = ? WHERE address = ?').run(passwordHash, a);
+    const r = this.sql('UPDATE users SET password_hash = ? WHERE address = ?').run(passwordHash, a);
     if (r.changes === 0) throw new StoreNotFoundError(`unknown user ${a}`);
   }
 
   async removeUser(address: string): Promise<void> {
     const a = must(checkAddress(address));
-    const r = this.db.prepare('DELETE FROM users WHERE address = ?').run(a);
+    const r = this.sql('DELETE FROM users WHERE address = ?').run(a);
     if (r.changes === 0) throw new StoreNotFoundError(`unknown user ${a}`);
   }
 
   async findAlias(source: string): Promise<AliasRecord | null> {
     const s = checkAliasSource(source);
     if (!s.ok) return null;
-    const exists = this.db.prepare('SELECT 1 FROM aliases WHERE source = ?').get(s.value.source);
+    const exists = this.sql('SELECT 1 FROM aliases WHERE source = ?').get(s.value.source);
     return exists ? this.aliasRecord(s.value.source) : null;
   }
 
   async listAliases(domain?: string): Promise<AliasRecord[]> {
     const sources = (
       domain === undefined
-        ? this.db.prepare('SELECT source FROM aliases ORDER BY source').pluck().all()
-        : this.db
-            .prepare('SELECT source FROM aliases WHERE domain = ? ORDER BY source')
+        ? this.sql('SELECT source FROM aliases ORDER BY source').pluck().all()
+        : this.sql('SELECT source FROM aliases WHERE domain = ? ORDER BY source')
             .pluck()
             .all(must(checkDomain(domain)))
     ) as string[];
@@ -155,11 +164,11 @@ export class SqliteDirectoryStore implements DirectoryStore {
     const t = [...new Set(targets.map((x) => must(checkAddress(x))))];
     this.db.transaction(() => {
       if (!this.domainExists(s.domain)) throw new StoreNotFoundError(`unknown domain ${s.domain}`);
-      const r = this.db
-        .prepare('INSERT INTO aliases (source, domain, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING')
-        .run(s.source, s.domain, this.now());
+      const r = this.sql(
+        'INSERT INTO aliases (source, domain, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
+      ).run(s.source, s.domain, this.now());
       if (r.changes === 0) throw new StoreConflictError(`alias ${s.source} already exists`);
-      const insert = this.db.prepare('INSERT INTO alias_targets (source, position, target) VALUES (?, ?, ?)');
+      const insert = this.sql('INSERT INTO alias_targets (source, position, target) VALUES (?, ?, ?)');
       t.forEach((target, i) => {
         insert.run(s.source, i, target);
       });
@@ -168,12 +177,12 @@ export class SqliteDirectoryStore implements DirectoryStore {
 
   async removeAlias(source: string): Promise<void> {
     const s = must(checkAliasSource(source));
-    const r = this.db.prepare('DELETE FROM aliases WHERE source = ?').run(s.source);
+    const r = this.sql('DELETE FROM aliases WHERE source = ?').run(s.source);
     if (r.changes === 0) throw new StoreNotFoundError(`unknown alias ${s.source}`);
   }
 
   async listBadMailFrom(): Promise<BadMailFromEntry[]> {
-    const rows = this.db.prepare('SELECT pattern, kind FROM badmailfrom ORDER BY pattern').all() as {
+    const rows = this.sql('SELECT pattern, kind FROM badmailfrom ORDER BY pattern').all() as {
       pattern: string;
       kind: BadMailFromKind;
     }[];
@@ -190,12 +199,12 @@ export class SqliteDirectoryStore implements DirectoryStore {
 
   async removeBadMailFrom(pattern: string): Promise<void> {
     const p = must(checkBadMailFrom(pattern));
-    const r = this.db.prepare('DELETE FROM badmailfrom WHERE pattern = ?').run(p.pattern);
+    const r = this.sql('DELETE FROM badmailfrom WHERE pattern = ?').run(p.pattern);
     if (r.changes === 0) throw new StoreNotFoundError(`unknown badmailfrom ${p.pattern}`);
   }
 
   async listTrustedNetworks(): Promise<string[]> {
-    return this.db.prepare('SELECT cidr FROM trusted_networks ORDER BY cidr').pluck().all() as string[];
+    return this.sql('SELECT cidr FROM trusted_networks ORDER BY cidr').pluck().all() as string[];
   }
 
   async addTrustedNetwork(cidr: string): Promise<void> {
@@ -208,12 +217,12 @@ export class SqliteDirectoryStore implements DirectoryStore {
 
   async removeTrustedNetwork(cidr: string): Promise<void> {
     const c = must(checkCidr(cidr));
-    const r = this.db.prepare('DELETE FROM trusted_networks WHERE cidr = ?').run(c);
+    const r = this.sql('DELETE FROM trusted_networks WHERE cidr = ?').run(c);
     if (r.changes === 0) throw new StoreNotFoundError(`unknown trusted network ${c}`);
   }
 
   private domainExists(d: string): boolean {
-    return this.db.prepare('SELECT 1 FROM domains WHERE name = ?').get(d) !== undefined;
+    return this.sql('SELECT 1 FROM domains WHERE name = ?').get(d) !== undefined;
   }
 
   private aliasRecord(source: string): AliasRecord {
