@@ -13,6 +13,7 @@ interface Idle {
 
 export class SessionPool {
   private idle = new Map<string, Idle[]>();
+  private closed = false;
 
   constructor(
     private readonly idleMs: number,
@@ -49,7 +50,7 @@ export class SessionPool {
       session.destroy();
       return;
     }
-    if (this.idleMs <= 0 || !session.usable || session.messages >= this.maxMessages) {
+    if (this.closed || this.idleMs <= 0 || !session.usable || session.messages >= this.maxMessages) {
       await session.quit();
       return;
     }
@@ -71,7 +72,9 @@ export class SessionPool {
     this.idle.set(key, list);
   }
 
+  /** Ends every idle session; sessions still in use are ended when they come back. */
   async closeAll(): Promise<void> {
+    this.closed = true;
     const all = [...this.idle.values()].flat();
     this.idle.clear();
     await Promise.all(

@@ -23,31 +23,49 @@ export class WireBodyEncoder {
   push(chunk: Uint8Array): Buffer {
     // Worst case every byte doubles (all dots at line starts, or all bare LF).
     const out = Buffer.allocUnsafe(chunk.length * 2 + 2);
+    const n = chunk.length;
+    // State in locals: this loop runs once per byte of every message sent.
     let o = 0;
-    for (let i = 0; i < chunk.length; i++) {
+    let atLineStart = this.atLineStart;
+    let pendingCR = this.pendingCR;
+    for (let i = 0; i < n; i++) {
       const b = chunk[i] as number;
-      if (this.pendingCR) {
-        this.pendingCR = false;
+      if (b > CR) {
+        // Most bytes: not CR, not LF; a dot only matters at a line start.
+        if (pendingCR) {
+          pendingCR = false;
+          out[o++] = CR;
+          out[o++] = LF;
+          atLineStart = true;
+        }
+        if (atLineStart) {
+          if (b === DOT) out[o++] = DOT;
+          atLineStart = false;
+        }
+        out[o++] = b;
+        continue;
+      }
+      if (pendingCR) {
+        pendingCR = false;
         out[o++] = CR;
         out[o++] = LF;
-        this.atLineStart = true;
+        atLineStart = true;
         if (b === LF) continue; // CRLF proper
         // a bare CR ended the line; b starts the next one
       }
       if (b === CR) {
-        this.pendingCR = true;
-        continue;
-      }
-      if (b === LF) {
+        pendingCR = true;
+      } else if (b === LF) {
         out[o++] = CR;
         out[o++] = LF;
-        this.atLineStart = true;
-        continue;
+        atLineStart = true;
+      } else {
+        out[o++] = b;
+        atLineStart = false;
       }
-      if (this.atLineStart && b === DOT) out[o++] = DOT;
-      out[o++] = b;
-      this.atLineStart = false;
     }
+    this.atLineStart = atLineStart;
+    this.pendingCR = pendingCR;
     return out.subarray(0, o);
   }
 
