@@ -1,0 +1,124 @@
+/**
+ * The DATA-stage step that applies mail authentication to a spooled message, shaped as the
+ * queue intake's `beforeCommit(file, envelope)` hook: it removes forged
+ * `Authentication-Results:` fields (RFC 8601 §5), verifies SPF/DKIM/DMARC (verify.ts) for
+ * mail on the mx listener from unauthenticated, untrusted clients, prepends our
+ * `Authentication-Results:` (and `X-Mailward-Quarantine:` for DMARC quarantine), and returns
+ * `550 5.7.1` for an enforced DMARC `p=reject` failure. The file is rewritten in place
+ * (new file, fsync, rename), streaming the body: only the header section is held in memory.
+ * Security: the file holds client input. Forged results are removed from every SMTP message,
+ * also from authenticated submissions, since local recipients read them. A failure inside the
+ * checks is logged and the message is accepted unmarked (fail open): a library fault must not
+ * defer all inbound mail, and an unmarked message is no worse than one before this module.
+ */
+import { createReadStream } from 'node:fs';
+import { open, rename, unlink } from 'node:fs/promises';
+import { formatAddress } from '../core/address.js';
+import type { Envelope } from '../core/envelope.js';
+import type { Reply } from '../core/reply.js';
+import { stripForgedAuthResults } from './auth-results.js';
+import { type DnsResolve, type InboundVerdict, verifyInbound } from './verify.js';
+
+export interface InboundFilterDeps {
+  /** Our hostname: authserv-id of the header we add and of the forged ones we remove. */
+  readonly hostname: string;
+  readonly resolver: DnsResolve;
+  /** Config section `mailauth` (the keys used here). */
+  readonly config: {
+    readonly verify_inbound: boolean;
+    readonly dmarc_enforce: boolean;
+    readonly add_authentication_results: boolean;
+  };
+  /** Whether a client IP is in trusted_networks (its mail is not checked). */
+  readonly isTrusted: (ip: string) => boolean;
+  readonly log?: { warn(obj: object, msg?: string): void; info(obj: object, msg?: string): void };
+  readonly random?: () => number;
+}
+
+export type BeforeCommit = (file: string, envelope: Envelope) => Promise<Reply | undefined>;
+
+/** Whether a message gets SPF/DKIM/DMARC checks: outside mail on the mx listener only. */
+export function needsVerification(envelope: Envelope, isTrusted: (ip: string) => boolean): boolean {
+  const c = envelope.client;
+  return c.role === 'mx' && c.authUser === null && !isTrusted(c.ip);
+}
+
+export function createInboundAuthFilter(deps: InboundFilterDeps): BeforeCommit {
+  return async (file, envelope) => {
+    const { headers, headerLength } = await readHeaderSection(file);
+    const stripped = stripForgedAuthResults(headers, deps.hostname);
+    let verdict: InboundVerdict | null = null;
+    if (deps.config.verify_inbound && needsVerification(envelope, deps.isTrusted)) {
+      try {
+        verdict = await verifyInbound({
+          message: createReadStream(file),
+          ip: envelope.client.ip,
+          helo: envelope.client.helo,
+          mailFrom: formatAddress(envelope.from),
+          hostname: deps.hostname,
+          resolver: deps.resolver,
+          enforceDmarc: deps.config.dmarc_enforce,
+          random: deps.random,
+        });
+      } catch (err) {
+        deps.log?.warn({ err, ip: envelope.client.ip }, 'mail authentication failed; message accepted unmarked');
+      }
+    }
+    if (verdict?.reject) {
+      deps.log?.info({ ip: envelope.client.ip, results: verdict.results }, 'message refused by DMARC policy');
+      return verdict.reject;
+    }
+    let added = '';
+    if (verdict && deps.config.add_authentication_results) added += verdict.header;
+    if (verdict?.quarantine) {
+      added += `X-Mailward-Quarantine: dmarc=fail policy=${verdict.results.dmarcPolicy} header.from=${verdict.results.fromDomain ?? 'unknown'}\r\n`;
+    }
+    if (added === '' && stripped === headers) return undefined; // nothing to change: no rewrite
+    await rewriteHeader(file, Buffer.concat([Buffer.from(added, 'latin1'), stripped]), headerLength);
+    return undefined;
+  };
+}
+
+/** Reads the file up to and including the blank line that ends the header section (or all of it). */
+async function readHeaderSection(file: string): Promise<{ headers: Buffer; headerLength: number }> {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for await (const chunk of createReadStream(file, { highWaterMark: 64 * 1024 })) {
+    const buf = chunk as Buffer;
+    // Search from a few octets back so a CRLFCRLF split across chunks is found.
+    const from = Math.max(0, total - 3);
+    chunks.push(buf);
+    total += buf.length;
+    const soFar = Buffer.concat(chunks);
+    const end = headerEnd(soFar, from);
+    if (end >= 0) return { headers: soFar.subarray(0, end), headerLength: end };
+  }
+  const all = Buffer.concat(chunks);
+  return { headers: all, headerLength: all.length };
+}
+
+function headerEnd(buf: Buffer, from: number): number {
+  const crlf = buf.indexOf('\r\n\r\n', from);
+  const lf = buf.indexOf('\n\n', from);
+  if (crlf >= 0 && (lf < 0 || crlf < lf)) return crlf + 4;
+  return lf >= 0 ? lf + 2 : -1;
+}
+
+/** Writes `header` + the file's octets after `headerLength` to a new file, fsyncs, renames over. */
+async function rewriteHeader(file: string, header: Buffer, headerLength: number): Promise<void> {
+  const next = `${file}.auth`;
+  const fh = await open(next, 'w', 0o600);
+  try {
+    await fh.write(header);
+    for await (const chunk of createReadStream(file, { start: headerLength, highWaterMark: 256 * 1024 })) {
+      await fh.write(chunk as Buffer);
+    }
+    await fh.datasync();
+  } catch (err) {
+    await fh.close().catch(() => {});
+    await unlink(next).catch(() => {});
+    throw err;
+  }
+  await fh.close();
+  await rename(next, file);
+}

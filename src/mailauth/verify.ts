@@ -1,0 +1,146 @@
+/**
+ * Inbound mail authentication: SPF on the client IP and MAIL FROM (RFC 7208), DKIM signatures
+ * (RFC 6376), DMARC on the From domain (RFC 7489 §6.6), and the `Authentication-Results:`
+ * header that records them (RFC 8601 §2). The checks themselves are the `mailauth` library's;
+ * this file chooses its options and turns its answer into our decision: accept, quarantine
+ * (mark), or refuse with `550 5.7.1` when the From domain asks for `p=reject` (§6.6.4, `pct`
+ * sampling included: a message not selected gets the next lower policy).
+ * Applies to mail on the mx listener from unauthenticated, untrusted clients; the caller decides.
+ * The message may carry our own Received header on top: no check reads Received fields.
+ * Security: the message and HELO are untrusted. Only IP, HELO and MAIL FROM from the session
+ * are used (never the Received or Return-Path headers: trustReceived is off); DNS goes only
+ * through the injected resolver; text placed in the reply is reduced to domain characters.
+ */
+import type { Readable } from 'node:stream';
+import { authenticate } from 'mailauth';
+import { type Reply, reply } from '../core/reply.js';
+
+/** `dns.promises.resolve`-shaped lookup: TXT answers are arrays of character-strings. */
+export type DnsResolve = (name: string, rrtype: string) => Promise<unknown>;
+
+/** Adapts a node:dns/promises Resolver (as the test DNS server gives) to DnsResolve. */
+export function resolveWith(resolver: { resolve(name: string, rrtype: string): Promise<unknown> }): DnsResolve {
+  return (name, rrtype) => resolver.resolve(name, rrtype);
+}
+
+export interface InboundInput {
+  /** The message as received (our Received header on top is fine; other headers untouched). */
+  readonly message: Buffer | Readable;
+  /** Client IP address (IPv4-mapped IPv6 is handled). */
+  readonly ip: string;
+  /** HELO/EHLO name; null when the client never sent one. */
+  readonly helo: string | null;
+  /** MAIL FROM as `local@domain`, or '' for the null sender (SPF then checks the HELO name, RFC 7208 §2.4). */
+  readonly mailFrom: string;
+  /** Our hostname: the authserv-id of the header (RFC 8601 §2.5). */
+  readonly hostname: string;
+  readonly resolver: DnsResolve;
+  /** Refuse DMARC `p=reject` failures (config mailauth.dmarc_enforce); when false they are quarantined. */
+  readonly enforceDmarc: boolean;
+  /** For `pct=` sampling; [0, 1). Default Math.random. */
+  readonly random?: () => number;
+}
+
+export type DmarcPolicy = 'none' | 'quarantine' | 'reject';
+
+export interface InboundResults {
+  /** SPF result (pass, fail, softfail, neutral, none, temperror, permerror). */
+  readonly spf: string;
+  /** `pass` if any signature passed, else the first signature's result, else `none`. */
+  readonly dkim: string;
+  /** DMARC result (pass, fail, none, temperror), or `none` with no single From address. */
+  readonly dmarc: string;
+  /** The policy the From domain publishes for this message (p= or sp=), null without a record. */
+  readonly dmarcPolicy: DmarcPolicy | null;
+  /** Domain of the From header, lower case, or null. */
+  readonly fromDomain: string | null;
+  readonly dkimSignatures: ReadonlyArray<{
+    readonly domain: string;
+    readonly selector: string;
+    readonly result: string;
+  }>;
+}
+
+export interface InboundVerdict {
+  /** `Authentication-Results: …` field(s) to prepend, folded, each ending in CRLF. */
+  readonly header: string;
+  /** `550 5.7.1` when DMARC fails under an enforced `p=reject`. */
+  readonly reject?: Reply;
+  /** DMARC failed under `p=quarantine` (or an unenforced or unsampled `p=reject`). */
+  readonly quarantine: boolean;
+  readonly results: InboundResults;
+}
+
+export async function verifyInbound(input: InboundInput): Promise<InboundVerdict> {
+  const auth = await authenticate(input.message, {
+    ip: input.ip,
+    helo: input.helo ?? undefined,
+    sender: input.mailFrom || undefined,
+    mta: input.hostname,
+    resolver: input.resolver as never,
+    trustReceived: false,
+    // BIMI is about logos, not trust; skipping it saves DNS lookups on every message.
+    disableBimi: true,
+  });
+
+  const signatures = (auth.dkim.results ?? []).map((r) => ({
+    domain: String(r.signingDomain ?? '').toLowerCase(),
+    selector: String(r.selector ?? ''),
+    result: r.status.result,
+  }));
+  const dkim = signatures.some((s) => s.result === 'pass') ? 'pass' : (signatures[0]?.result ?? 'none');
+  const spf = auth.spf ? auth.spf.status.result : 'none';
+  const dmarc = auth.dmarc ? auth.dmarc.status.result : 'none';
+  const published = auth.dmarc ? auth.dmarc.policy : undefined;
+  const dmarcPolicy = isPolicy(published) ? published : null;
+  const fromDomain = domainOf(auth.dkim.headerFrom);
+
+  const results: InboundResults = { spf, dkim, dmarc, dmarcPolicy, fromDomain, dkimSignatures: signatures };
+  const header = authResultsFields(auth.headers);
+
+  let applied: DmarcPolicy = 'none';
+  if (dmarc === 'fail' && dmarcPolicy && auth.dmarc) {
+    applied = dmarcPolicy;
+    const pct = typeof auth.dmarc.pct === 'number' ? auth.dmarc.pct : 100;
+    // RFC 7489 §6.6.4: a message not selected by pct gets the next lower policy.
+    if (pct < 100 && (input.random ?? Math.random)() * 100 >= pct) applied = lower(applied);
+    if (applied === 'reject' && !input.enforceDmarc) applied = 'quarantine';
+  }
+  if (applied === 'reject') {
+    const domain = safeDomain(fromDomain ?? (auth.dmarc ? auth.dmarc.domain : 'unknown'));
+    return {
+      header,
+      reject: reply(550, '5.7.1', `Message rejected: From domain ${domain} fails DMARC and its policy is p=reject`),
+      quarantine: false,
+      results,
+    };
+  }
+  return { header, quarantine: applied === 'quarantine', results };
+}
+
+/** Keeps only the Authentication-Results field(s) of mailauth's header block (it also writes Received-SPF). */
+function authResultsFields(block: string): string {
+  const fields = block.split(/\r\n(?![ \t])/).filter((f) => /^authentication-results:/i.test(f));
+  return fields.map((f) => `${f}\r\n`).join('');
+}
+
+function isPolicy(p: unknown): p is DmarcPolicy {
+  return p === 'none' || p === 'quarantine' || p === 'reject';
+}
+
+function lower(p: DmarcPolicy): DmarcPolicy {
+  return p === 'reject' ? 'quarantine' : 'none';
+}
+
+function domainOf(headerFrom: readonly string[] | undefined): string | null {
+  if (headerFrom?.length !== 1) return null;
+  const addr = headerFrom[0] ?? '';
+  const at = addr.lastIndexOf('@');
+  const domain = (at >= 0 ? addr.slice(at + 1) : addr).trim().toLowerCase();
+  return domain || null;
+}
+
+/** The reply text is seen by the remote and logged: nothing but domain characters goes in. */
+function safeDomain(domain: string): string {
+  return domain.replace(/[^A-Za-z0-9.-]/g, '?').slice(0, 255);
+}
