@@ -48,6 +48,14 @@ const EXPECTED: Record<string, string> = {
   date: 'a date',
 };
 
+const FORMATS: Record<string, string> = {
+  regex: 'value here',
+  email: 'email address',
+  url: 'URL',
+  ipv4: 'IPv4 address',
+  ipv6: 'IPv6 address',
+};
+
 interface NumberBounds {
   int: boolean;
   min?: { value: number; inclusive: boolean };
@@ -114,7 +122,7 @@ export function issueMessage(iss: Issue): string | undefined {
     case 'invalid_value':
       return `expected one of ${iss.values.map((v) => JSON.stringify(v)).join(', ')}, got ${short(iss.input)}`;
     case 'invalid_format':
-      return `${short(iss.input)} is not a valid ${iss.format === 'regex' ? 'value here' : iss.format}`;
+      return `${short(iss.input)} is not a valid ${FORMATS[iss.format] ?? iss.format}`;
     case 'invalid_union':
       return `${short(iss.input)} matches none of the accepted forms`;
     case 'unrecognized_keys':
