@@ -22,11 +22,8 @@ describe('remote delivery against scripted peers', () => {
   let transport: Transport;
   const peers: Record<string, ScriptedPeer> = {};
 
-  before(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'delivery-smtp-'));
-    bodyPath = join(dir, 'body.eml');
-    await writeFile(bodyPath, 'Subject: hello\r\n\r\nHello there.\r\n');
-    // All MX hosts share one port (like port 25 on the internet), on different loopback IPs.
+  async function startPeers(): Promise<void> {
+    for (const k of Object.keys(peers)) delete peers[k];
     peers.ok = await startScriptedPeer({}, { host: '127.0.0.2' });
     port = peers.ok.port;
     for (const [name, ip] of [
@@ -40,6 +37,23 @@ describe('remote delivery against scripted peers', () => {
       ['hang', '127.0.0.10'],
     ] as const) {
       peers[name] = await startScriptedPeer({}, { host: ip, port });
+    }
+  }
+
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'delivery-smtp-'));
+    bodyPath = join(dir, 'body.eml');
+    await writeFile(bodyPath, 'Subject: hello\r\n\r\nHello there.\r\n');
+    // All MX hosts share one port (like port 25 on the internet), on different loopback IPs.
+    // The port is free on 127.0.0.2; if another IP has it taken, start over with a new one.
+    for (let tries = 0; ; tries++) {
+      try {
+        await startPeers();
+        break;
+      } catch (err) {
+        await Promise.all(Object.values(peers).map((p) => p.close()));
+        if (tries >= 4) throw err;
+      }
     }
     dns = await startDnsServer({
       'ok.test': { MX: [{ exchange: 'mx.ok.test', priority: 10 }] },
