@@ -119,9 +119,11 @@ export function createSmtpServer(options: SmtpServerOptions, hooks: SessionHooks
       return bound;
     },
     async close() {
-      await Promise.all(servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
+      // server.close() waits for open connections, so those are destroyed first.
+      const closed = servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve())));
       servers.length = 0;
       for (const s of sockets) s.destroy();
+      await Promise.all(closed);
       await Promise.allSettled([...running]);
     },
   };
