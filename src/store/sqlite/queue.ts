@@ -87,11 +87,11 @@ export class SqliteQueueStore implements QueueStore {
       liveIds: db.prepare('SELECT id FROM queue_messages WHERE done_at IS NULL'),
       retryOne: db.prepare(
         `UPDATE queue_recipients SET next_attempt = @now, updated_at = @now
-         WHERE message_id = @id AND ${ACTIVE} AND claimed_by IS NULL RETURNING address`,
+         WHERE message_id = @id AND ${ACTIVE} AND (claimed_by IS NULL OR claim_expires <= @now) RETURNING address`,
       ),
       retryAll: db.prepare(
         `UPDATE queue_recipients SET next_attempt = @now, updated_at = @now
-         WHERE ${ACTIVE} AND claimed_by IS NULL RETURNING message_id, address`,
+         WHERE ${ACTIVE} AND (claimed_by IS NULL OR claim_expires <= @now) RETURNING message_id, address`,
       ),
       openRecipients: db.prepare(`SELECT address FROM queue_recipients WHERE message_id = ? AND ${ACTIVE}`),
       deleteMessage: db.prepare('DELETE FROM queue_messages WHERE id = ?'),
