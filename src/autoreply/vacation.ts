@@ -72,7 +72,7 @@ export function createVacationHook(deps: VacationDeps): (delivery: VacationDeliv
   return async (delivery) => {
     const user = delivery.user.toLowerCase();
     const settings = await deps.store.getVacation(user);
-    if (!settings || !settings.enabled) return { sent: false, why: 'vacation is off' };
+    if (!settings?.enabled) return { sent: false, why: 'vacation is off' };
     const now = deps.clock.now();
     if (settings.startAt !== null && now < settings.startAt) return { sent: false, why: 'vacation has not started' };
     if (settings.endAt !== null && now >= settings.endAt) return { sent: false, why: 'vacation has ended' };

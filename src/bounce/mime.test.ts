@@ -36,7 +36,7 @@ describe('notice MIME helpers', () => {
     const qp = quotedPrintable(text);
     assert.ok(qp.split('\r\n').every((l) => l.length <= 76));
     const part = textPart(text);
-    const mail = await simpleParser(Buffer.concat([Buffer.from(part.headers + '\r\n'), part.body]));
+    const mail = await simpleParser(Buffer.concat([Buffer.from(`${part.headers}\r\n`), part.body]));
     assert.equal(mail.text, text.replace(/\r\n/g, '\n'));
   });
   it('finds the header section and a strict Message-ID', () => {

@@ -42,7 +42,8 @@ export interface NoticeHookDeps {
   readonly config: BounceConfig;
   readonly clock: Clock;
   readonly advise: Advise;
-  readonly inject: (msg: NoticeInjection) => Promise<{ readonly ok: boolean } | undefined | void>;
+  /** `intake.injectLocal` fits: a result `{ ok: false, … }` is logged as a refusal. */
+  readonly inject: (msg: NoticeInjection) => Promise<unknown>;
   /** Records that the delay warning went out (QueueStore.markDelayWarned). */
   readonly markDelayWarned: (messageId: string, addresses: readonly string[]) => Promise<void>;
   /** Queue lifetime, for Will-Retry-Until when a recipient has no expiresAt; default 5 days. */
@@ -75,7 +76,7 @@ export function createNoticeHook(
           origin: { source: notice.source },
           bodyType: raw.some((b) => b > 127) ? '8BITMIME' : '7BIT',
         });
-        if (result && !result.ok) {
+        if (typeof result === 'object' && result !== null && (result as { ok?: unknown }).ok === false) {
           log(
             'error',
             { queueId: message.id, kind: notice.kind, to: notice.to, result },

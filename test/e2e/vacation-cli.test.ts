@@ -1,7 +1,7 @@
 /**
  * `mailward vacation set|show|off` against a real data directory: the command is registered
- * on a program with the same global options as bin/mailward, run in-process (main.ts runs
- * itself on import), and the settings are read back from the SQLite file the server uses.
+ * on a program with the same global options as bin/mailward, run in a child process
+ * (main.ts runs itself on import, so it cannot be imported), and the settings are read back from the SQLite file the server uses.
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -30,20 +30,41 @@ after(() => rm(dir, { recursive: true, force: true }));
 
 const ROOT = join(import.meta.dirname, '../..');
 
-/** The same program shape and error handling as bin/mailward, with only this command registered. */
+/**
+ * The same program shape and error handling as bin/mailward, with only this command
+ * registered. With arguments it runs once; without, it runs one command per line of standard
+ * input (a JSON array of arguments) and ends each with a NUL line on stdout and stderr, so
+ * that one child (one tsx start-up) serves the whole file.
+ */
 const PROGRAM = `
+import { createInterface } from 'node:readline';
 import { Command, CommanderError } from 'commander';
+import { registerVacationCommand } from './src/cli/commands/vacation.ts';
 import { toCliError } from './src/cli/errors.ts';
-const program = new Command('mailward').option('--config <file>').option('--data-dir <dir>').exitOverride();
-registerVacationCommand(program);
-try {
-  await program.parseAsync(process.argv.slice(1), { from: 'user' });
-} catch (err) {
-  if (err instanceof CommanderError) process.exit(2);
-  const known = toCliError(err);
-  if (!known) throw err;
-  process.stderr.write('mailward: ' + known.message + '\\n');
-  process.exit(known.exitCode);
+async function runOne(args) {
+  const program = new Command('mailward').option('--config <file>').option('--data-dir <dir>').exitOverride();
+  program.configureOutput({ writeErr: (t) => process.stderr.write(t) });
+  registerVacationCommand(program);
+  try {
+    await program.parseAsync(args, { from: 'user' });
+    return 0;
+  } catch (err) {
+    if (err instanceof CommanderError) return 2;
+    const known = toCliError(err);
+    if (!known) throw err;
+    process.stderr.write('mailward: ' + known.message + '\\n');
+    return known.exitCode;
+  }
+}
+const given = process.argv.slice(1);
+if (given.length > 0) {
+  process.exitCode = await runOne(given);
+} else {
+  for await (const line of createInterface({ input: process.stdin })) {
+    const code = await runOne(JSON.parse(line));
+    process.stderr.write('\\0\\n');
+    process.stdout.write('\\0' + code + '\\n');
+  }
 }
 `;
 
@@ -53,16 +74,17 @@ interface Run {
   stderr: string;
 }
 
-function run(...given: string[]): Promise<Run> {
-  const at = given.indexOf('--stdin-text');
-  const stdin = at >= 0 ? given[at + 1] : undefined;
-  const args = at >= 0 ? [...given.slice(0, at), ...given.slice(at + 2)] : given;
+const spawnCli = (args: string[]) =>
+  spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', PROGRAM, '--', ...args], {
+    cwd: ROOT,
+    env: { ...process.env, MAILWARD_CONFIG: '' },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+
+/** One process for one command, with `stdin` as its standard input. */
+function runWithStdin(stdin: string, ...args: string[]): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', '--input-type=module', '-e', PROGRAM, '--', '--data-dir', dir, ...args],
-      { cwd: ROOT, env: { ...process.env, MAILWARD_CONFIG: '' }, stdio: ['pipe', 'pipe', 'pipe'] },
-    );
+    const child = spawnCli(['--data-dir', dir, ...args]);
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => {
@@ -73,9 +95,47 @@ function run(...given: string[]): Promise<Run> {
     });
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(stdin ?? '');
+    child.stdin.end(stdin);
   });
 }
+
+let server: ReturnType<typeof spawnCli> | undefined;
+let out = '';
+let err = '';
+let wake: (() => void) | undefined;
+
+/** Runs one command in the shared child and waits for both end markers. */
+async function run(...args: string[]): Promise<Run> {
+  if (!server) {
+    server = spawnCli([]);
+    server.stdout?.on('data', (d) => {
+      out += d;
+      wake?.();
+    });
+    server.stderr?.on('data', (d) => {
+      err += d;
+      wake?.();
+    });
+  }
+  server.stdin?.write(`${JSON.stringify(['--data-dir', dir, ...args])}\n`);
+  for (;;) {
+    const o = /\0(\d+)\n/.exec(out);
+    const e = err.indexOf('\0\n');
+    if (o && e >= 0) {
+      const result = { code: Number(o[1]), stdout: out.slice(0, o.index), stderr: err.slice(0, e) };
+      out = out.slice(o.index + o[0].length);
+      err = err.slice(e + 2);
+      return result;
+    }
+    await new Promise<void>((resolve) => {
+      wake = resolve;
+    });
+  }
+}
+
+after(() => {
+  server?.stdin?.end();
+});
 
 describe('mailward vacation', () => {
   test('set stores the settings, show prints them, off turns them off and keeps the text', async () => {
@@ -115,29 +175,30 @@ describe('mailward vacation', () => {
   });
 
   test('reads the text from standard input when there is no --body-file', async () => {
-    const r = await run('vacation', 'set', 'bob@ours.test', '--stdin-text', 'Back soon.');
-    assert.equal(r.code, 0, r.stderr);
-    const show = await run('vacation', 'show', 'bob@ours.test');
-    assert.match(show.stdout, /^subject: \(default: Auto: <original subject>\)$/m);
-    assert.match(show.stdout, /^interval: 7 \(default\) days$/m);
-    assert.match(show.stdout, /\nbody:\nBack soon\.\n$/);
+    const r = await runWithStdin('Back soon.', 'vacation', 'set', 'bob@ours.test');
+    assert.deepEqual(r, { code: 0, stdout: 'vacation on for bob@ours.test\n', stderr: '' });
+    const store = SqliteVacationStore.open(join(dir, DATABASE_FILE));
+    const v = await store.getVacation('bob@ours.test');
+    store.close();
+    assert.deepEqual([v?.enabled, v?.body, v?.subject, v?.intervalDays], [true, 'Back soon.', null, null]);
   });
 
-  test('refuses an unknown user, a bad interval and dates in the wrong order', async () => {
+  test('refuses unknown users and settings (exit 1) and bad input (exit 2)', async () => {
     const bodyFile = join(dir, 'away.txt');
     const cases: Array<[string[], number, string]> = [
       [['set', 'nobody@ours.test', '--body-file', bodyFile], 1, 'mailward: no such user: nobody@ours.test\n'],
-      [
-        ['set', 'bob@ours.test', '--body-file', bodyFile, '--interval-days', '0'],
-        2,
-        'mailward: --interval-days must be a whole number from 1 to 365\n',
-      ],
       [
         ['set', 'bob@ours.test', '--body-file', bodyFile, '--start', '2026-12-05', '--end', '2026-12-01'],
         2,
         'mailward: --end is before --start\n',
       ],
+      [
+        ['set', 'bob@ours.test', '--body-file', bodyFile, '--interval-days', '0'],
+        2,
+        'mailward: --interval-days must be a whole number from 1 to 365\n',
+      ],
       [['off', 'carol@ours.test'], 1, 'mailward: no vacation settings for carol@ours.test\n'],
+      [['show', 'not an address'], 2, 'mailward: invalid address "not an address": missing local part or @\n'],
     ];
     for (const [args, code, stderr] of cases) {
       assert.deepEqual(await run('vacation', ...args), { code, stdout: '', stderr }, args.join(' '));
