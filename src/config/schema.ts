@@ -12,6 +12,7 @@ import { autoreplySchema } from './sections/autoreply.js';
 import { bounceSchema } from './sections/bounce.js';
 import { deliverySchema } from './sections/delivery.js';
 import { listenersSchema } from './sections/listeners.js';
+import { mailauthSchema } from './sections/mailauth.js';
 import { policySchema } from './sections/policy.js';
 import { queueSchema } from './sections/queue.js';
 
@@ -51,6 +52,7 @@ export const configSchema = z.object({
   delivery: deliverySchema,
   bounce: bounceSchema,
   autoreply: autoreplySchema,
+  mailauth: mailauthSchema,
 });
 
 export type Config = z.output<typeof configSchema>;
