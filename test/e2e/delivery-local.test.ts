@@ -10,8 +10,8 @@ import { createLocalTransport } from '../../src/delivery/local/transport.js';
 import type { DeliveryJob } from '../../src/delivery/transport.js';
 import type { DirectoryStore, UserRecord } from '../../src/store/ports/directory.js';
 
-function directory(users: Record<string, number | null>): DirectoryStore {
-  const partial: Pick<DirectoryStore, 'findUser'> = {
+function directory(users: Record<string, number | null>, aliases: Record<string, string[]> = {}): DirectoryStore {
+  const partial: Pick<DirectoryStore, 'findUser' | 'findAlias' | 'hasDomain'> = {
     async findUser(address): Promise<UserRecord | null> {
       if (!(address in users)) return null;
       return {
@@ -21,6 +21,13 @@ function directory(users: Record<string, number | null>): DirectoryStore {
         quotaBytes: users[address] ?? null,
         createdAt: 0,
       };
+    },
+    async findAlias(source) {
+      const targets = aliases[source];
+      return targets ? { source, targets } : null;
+    },
+    async hasDomain(domain) {
+      return domain === 'ours.test';
     },
   };
   return partial as DirectoryStore;
@@ -136,6 +143,13 @@ describe('local delivery into Maildir', () => {
       reply: { code: 550, enhanced: '5.1.1', lines: ['ghost@ours.test: no such user here'] },
       stage: 'local',
     });
+  });
+
+  it('fails an alias that loops with 5.4.6', async () => {
+    const loops = directory(users, { 'a@ours.test': ['b@ours.test'], 'b@ours.test': ['a@ours.test'] });
+    const t = createLocalTransport({ dataDir, directory: loops, hostname: 'h' });
+    const [o] = await t.deliver(await job(['a@ours.test'], 'x\r\n'));
+    assert.deepEqual(o?.reply, { code: 554, enhanced: '5.4.6', lines: ['a@ours.test: alias expansion loop'] });
   });
 
   it('keeps a path-like local part inside the mail root', async () => {

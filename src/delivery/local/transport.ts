@@ -1,7 +1,8 @@
 /**
  * The local transport: each recipient of a job for our domains goes into its user's Maildir.
  * Recipients arrive already alias-expanded (aliases.ts runs at intake); one that is not a
- * user (a stale alias target, a user removed since intake) fails with 5.1.1.
+ * user (a stale alias target, a user removed since intake) fails with 5.1.1, or with 5.4.6
+ * when it is an alias that loops.
  * A disk error defers (4.3.0) and is logged: the queue retries, and the idempotent Maildir
  * write makes the retry safe.
  * Security: see maildir.ts (writes only under <dataDir>/mail).
@@ -12,6 +13,7 @@ import { reply } from '../../core/reply.js';
 import type { DirectoryStore } from '../../store/ports/directory.js';
 import type { DeliveryLog } from '../smtp/transport.js';
 import type { DeliveryJob, Transport } from '../transport.js';
+import { expandRecipient } from './aliases.js';
 import { deliverToMaildir } from './maildir.js';
 
 export interface LocalTransportDeps {
@@ -33,12 +35,13 @@ export function createLocalTransport(deps: LocalTransportDeps): Transport {
         const address = r.address.toLowerCase();
         const user = await deps.directory.findUser(address);
         if (!user) {
-          outcomes.push({
-            rcpt: address,
-            status: 'failed',
-            reply: reply(550, '5.1.1', `${address}: no such user here`),
-            stage: 'local',
-          });
+          // Queued as given because expansion failed at intake: say whether it was an alias loop.
+          const e = await expandRecipient(address, deps.directory);
+          const r =
+            'error' in e && e.error === 'loop'
+              ? reply(554, '5.4.6', `${address}: alias expansion loop`)
+              : reply(550, '5.1.1', `${address}: no such user here`);
+          outcomes.push({ rcpt: address, status: 'failed', reply: r, stage: 'local' });
           continue;
         }
         try {
