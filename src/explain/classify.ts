@@ -66,8 +66,21 @@ export function isHard(reason: Reason, status: string | undefined): boolean {
   return reason === 'notaccept' && (status ?? '5').startsWith('5');
 }
 
+// The same diagnostic is looked at several times per message; remember recent answers.
+const memo = new Map<string, Reason | null>();
+
 /** The first matching text rule, or undefined. */
 export function reasonFromText(text: string, enhanced?: string, code?: string): Reason | undefined {
+  const key = `${enhanced ?? ''}|${code ?? ''}|${text}`;
+  const known = memo.get(key);
+  if (known !== undefined) return known ?? undefined;
+  const found = matchRules(text, enhanced, code);
+  if (memo.size > 512) memo.clear();
+  memo.set(key, found ?? null);
+  return found;
+}
+
+function matchRules(text: string, enhanced?: string, code?: string): Reason | undefined {
   // Multi-line replies repeat "550-5.7.1" inside the text: drop codes, keep the words.
   const t = text
     .toLowerCase()

@@ -9,6 +9,8 @@
  * Security: input is untrusted bytes; only string scanning, no eval, bounded depth and parts.
  */
 
+import { isAscii } from 'node:buffer';
+
 export interface MimePart {
   /** Header fields by lower-case name, values unfolded, in order of appearance. */
   headers: Map<string, string[]>;
@@ -147,15 +149,8 @@ function hexValue(c: number): number {
 /** Bytes to text: the declared charset if the runtime knows it, else UTF-8 if valid, else latin1. */
 export function bytesToText(bytes: Buffer, charset?: string): string {
   const cs = (charset ?? '').toLowerCase();
-  // Pure ASCII is the common case in bounces: skip decoders entirely.
-  let ascii = true;
-  for (let i = 0; i < bytes.length; i++) {
-    if (bytes[i] === 0x1b || (bytes[i] ?? 0) > 0x7f) {
-      ascii = false;
-      break;
-    }
-  }
-  if (ascii) return bytes.toString('latin1');
+  // Pure ASCII without ISO-2022 escapes is the common case in bounces: skip decoders.
+  if (isAscii(bytes) && bytes.indexOf(0x1b) < 0) return bytes.toString('latin1');
   if (cs && cs !== 'us-ascii' && cs !== 'utf-8' && cs !== 'utf8') {
     try {
       return new TextDecoder(cs).decode(bytes);

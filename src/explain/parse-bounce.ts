@@ -13,7 +13,7 @@ import { isAutoReply } from './parsers/auto-reply.js';
 import { findFeedback } from './parsers/feedback.js';
 import { mtaSignature } from './parsers/mta-signature.js';
 import { addressesIn, noticeOnly, recipientsFromNotice } from './parsers/notice-text.js';
-import { replyFields } from './parsers/reply-fields.js';
+import { commandIn, replyFields } from './parsers/reply-fields.js';
 import { parseDeliveryStatus } from './parsers/rfc3464.js';
 import { recipientsFromTranscript } from './parsers/sendmail-transcript.js';
 import { pseudoStatus } from './pseudo-status.js';
@@ -32,7 +32,8 @@ const UNKNOWN_USER_WORDS = /\buser unknown\b|\bunknown user\b/i;
 const DAEMON_FROM = /mailer-daemon|post_?master|mail delivery|mail administrator|mdaemon|daemon@/i;
 
 export function parseBounce(raw: Buffer): BounceReport | null {
-  return parseMessage(raw.toString('latin1').replace(/\r\n?/g, '\n'), 0);
+  const text = raw.toString('latin1');
+  return parseMessage(text.includes('\r') ? text.replace(/\r\n?/g, '\n') : text, 0);
 }
 
 function parseMessage(text: string, depth: number): BounceReport | null {
@@ -171,7 +172,7 @@ function finish(r: RawRecipient, notice: string, parser: string): BouncedRecipie
   if (dsnStatus && f.enhanced && /^[245]\.0\.0$/.test(f.enhanced)) status = dsnStatus;
   let replyCode = r.replyCode ?? f.replyCode ?? '';
   const action = r.action;
-  const command = r.command ?? f.command ?? replyFields(notice).command;
+  const command = r.command ?? f.command ?? commandIn(notice);
   // A delay warning ("will be retried") is temporary whatever else it says.
   const delayed = action === 'delayed' || (action !== 'failed' && DELAY_WORDS.test(`${diag} ${notice}`));
   let reason: Reason;

@@ -22,12 +22,14 @@ const ORIGINAL_STARTS = [
   /^-+ ?(?:元のメッセージ|original)/i,
 ];
 
+const ORIGINAL_START = new RegExp(ORIGINAL_STARTS.map((re) => `(?:${re.source})`).join('|'), 'i');
+
 /** Cuts the notice at the start of the quoted original message. */
 export function noticeOnly(text: string): string {
   const lines = text.split('\n');
   for (let i = 0; i < lines.length && i < MAX_LINES; i++) {
     const line = lines[i] ?? '';
-    if (ORIGINAL_STARTS.some((re) => re.test(line))) return lines.slice(0, i).join('\n');
+    if (ORIGINAL_START.test(line)) return lines.slice(0, i).join('\n');
     // A header block of the original (Return-Path/Received at line start) after some text.
     if (
       i > 2 &&
@@ -69,7 +71,7 @@ export function recipientsFromNotice(notice: string, opts: NoticeOptions): RawRe
   const knownLc = opts.known?.map((a) => a.toLowerCase());
   lines.forEach((line, i) => {
     // Transcript lines (">>> RCPT TO:<x>") name the recipient but carry the command, not the error.
-    if (/^\s*>>>/.test(line)) return;
+    if (!line.includes('@') || /^\s*>>>/.test(line)) return;
     const lead = addressLead(line);
     if (!lead) return;
     const lc = lead.address.toLowerCase();
@@ -81,6 +83,7 @@ export function recipientsFromNotice(notice: string, opts: NoticeOptions): RawRe
   if (found.length === 0) {
     // "... to the following recipient: x@y", "Delivery failed 20 attempts: x@y": an address inside a sentence.
     lines.forEach((line, i) => {
+      if (!line.includes('@')) return;
       for (const m of line.matchAll(ADDR_G)) {
         const a = m[0].replace(/^["']|[.]$/g, '');
         const lc = a.toLowerCase();

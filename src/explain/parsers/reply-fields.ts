@@ -51,16 +51,21 @@ export function replyFields(text: string): ReplyFields {
     // An enhanced code whose class contradicts the reply code is not trusted (Reply factory rule).
     if (!out.replyCode || out.replyCode[0] === cls) out.enhanced = `${cls}.${enh[2]}.${enh[3]}`;
   }
-  for (const [re, name] of COMMANDS) {
-    if (re.test(text)) {
-      out.command = name;
-      break;
-    }
-  }
+  const command = commandIn(text);
+  if (command) out.command = command;
+  // Host names appear as "host x [ip]", "x[ip] said", "remote server (x)": skip the scan otherwise.
   const host =
-    /\bhost\s+([A-Za-z0-9][\w.-]*\.[A-Za-z]{2,})\s*\[/i.exec(text) ??
-    /\b([A-Za-z0-9][\w-]*(?:\.[\w-]+)+)\s*\[[\d.:a-fA-F]+\]\s*(?:said|did not like)/i.exec(text) ??
-    /\bremote (?:mail )?server\s+\(?([A-Za-z0-9][\w-]*(?:\.[\w-]+)+)/i.exec(text);
+    text.includes('[') || /remote (?:mail )?server/i.test(text)
+      ? (/\bhost\s+([A-Za-z0-9][\w.-]*\.[A-Za-z]{2,})\s*\[/i.exec(text) ??
+        /\b([A-Za-z0-9][\w-]*(?:\.[\w-]+)+)\s*\[[\d.:a-fA-F]+\]\s*(?:said|did not like)/i.exec(text) ??
+        /\bremote (?:mail )?server\s+\(?([A-Za-z0-9][\w-]*(?:\.[\w-]+)+)/i.exec(text))
+      : null;
   if (host) out.remoteMta = host[1];
   return out;
+}
+
+/** The SMTP command after which the remote refused, when the text says so. */
+export function commandIn(text: string): string | undefined {
+  for (const [re, name] of COMMANDS) if (re.test(text)) return name;
+  return undefined;
 }

@@ -1,0 +1,68 @@
+/**
+ * The forgiving MIME walker: encodings, charsets and the malformed structures bounces carry.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { decodeQuotedPrintable, decodeWords, flatten, parseMime } from './mime.js';
+
+describe('parseMime', () => {
+  it('splits a multipart and decodes base64 and quoted-printable parts', () => {
+    const raw = [
+      'Content-Type: multipart/mixed; boundary="b1"',
+      '',
+      'preamble',
+      '--b1',
+      'Content-Type: text/plain; charset=utf-8',
+      'Content-Transfer-Encoding: quoted-printable',
+      '',
+      'caf=C3=A9 =',
+      'au lait',
+      '--b1',
+      'Content-Type: text/plain',
+      'Content-Transfer-Encoding: base64',
+      '',
+      Buffer.from('550 5.1.1 user unknown').toString('base64'),
+      '--b1--',
+      '',
+    ].join('\n');
+    const parts = flatten(parseMime(raw));
+    assert.deepEqual(
+      parts.map((p) => [p.type, p.body.trim()]),
+      [
+        ['multipart/mixed', 'preamble'],
+        ['text/plain', 'café au lait'],
+        ['text/plain', '550 5.1.1 user unknown'],
+      ],
+    );
+  });
+
+  it('keeps the last part when the closing boundary is missing', () => {
+    const raw =
+      'Content-Type: multipart/report; boundary=x\n\n--x\n\nfirst\n--x\nContent-Type: message/delivery-status\n\nStatus: 5.1.1\n';
+    const parts = flatten(parseMime(raw));
+    assert.equal(parts[2]?.type, 'message/delivery-status');
+    assert.equal(parts[2]?.body.trim(), 'Status: 5.1.1');
+  });
+
+  it('reads a boundary parameter whose folded line lost its indent', () => {
+    const raw = 'Content-Type: multipart/alternative;\nboundary="zz"\n\n--zz\n\nhello\n--zz--\n';
+    assert.equal(flatten(parseMime(raw))[1]?.body.trim(), 'hello');
+  });
+
+  it('parses only the headers of an attached message until asked', () => {
+    const raw =
+      'Content-Type: multipart/mixed; boundary=q\n\n--q\nContent-Type: message/rfc822\n\nSubject: hi\nTo: a@b.example\n\nbody\n--q--\n';
+    const inner = flatten(parseMime(raw)).find((p) => p.raw !== undefined);
+    assert.equal(inner?.headers.get('subject')?.[0], 'hi');
+    assert.equal(inner?.raw, 'Subject: hi\nTo: a@b.example\n\nbody');
+  });
+});
+
+describe('decoders', () => {
+  it('decodes RFC 2047 encoded words, adjacent words joined', () => {
+    assert.equal(decodeWords('=?UTF-8?B?TnlhYW4=?= =?ISO-8859-1?Q?caf=E9?='), 'Nyaancafé');
+  });
+  it('leaves a broken quoted-printable escape as it is', () => {
+    assert.equal(decodeQuotedPrintable('a=ZZb=4').toString('latin1'), 'a=ZZb=4');
+  });
+});

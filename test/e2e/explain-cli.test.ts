@@ -1,0 +1,123 @@
+/**
+ * `mailward explain` run in-process through commander with captured streams: a reply line,
+ * a bounce file, stdin with --json, --jsonl over several files, and usage errors.
+ */
+import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { after, describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { Command } from 'commander';
+import { registerExplainCommand } from '../../src/cli/commands/explain.js';
+import { CliError, EXIT_USAGE } from '../../src/cli/errors.js';
+import { withIo } from '../../src/cli/io.js';
+
+const CORPUS = join(fileURLToPath(new URL('.', import.meta.url)), '../fixtures/bounce-corpus');
+const dirs: string[] = [];
+after(async () => {
+  for (const d of dirs) await rm(d, { recursive: true, force: true });
+});
+
+async function explain(args: string[], stdin = ''): Promise<{ stdout: string; stderr: string; error?: CliError }> {
+  let stdout = '';
+  let stderr = '';
+  const program = new Command('mailward').exitOverride();
+  registerExplainCommand(program);
+  let error: CliError | undefined;
+  await withIo(
+    {
+      stdin: Readable.from([Buffer.from(stdin)]),
+      writeOut: (t) => {
+        stdout += t;
+      },
+      writeErr: (t) => {
+        stderr += t;
+      },
+    },
+    async () => {
+      try {
+        await program.parseAsync(['node', 'mailward', 'explain', ...args]);
+      } catch (err) {
+        if (!(err instanceof CliError)) throw err;
+        error = err;
+      }
+    },
+  );
+  return error ? { stdout, stderr, error } : { stdout, stderr };
+}
+
+describe('mailward explain', () => {
+  test('explains a relay refusal given as one reply line', async () => {
+    const { stdout } = await explain(['553 5.7.1 Not an open relay, so get lost']);
+    assert.equal(
+      stdout,
+      [
+        'Result: permanent failure (553 5.7.1), reason: norelaying',
+        'Server said: 553 5.7.1 Not an open relay, so get lost',
+        "What happened: The receiving server refused to pass the message on because it is not the recipient's own mail server and the sender did not log in.",
+        'Retrying: No: sending the same message again will fail the same way.',
+        "What to do: Send through your own provider's server with SMTP authentication (port 587); if the message was an auto-reply, make sure the auto-responder sends through the authenticated path.",
+        'For the administrator: Configure clients, forwarders and auto-responders to submit through the authenticated submission port, and check that the MX records of the recipient domain point at the right servers.',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  test('explains a bounce file: recipient, server, step and reason', async () => {
+    const { stdout } = await explain([join(CORPUS, 'lhost-exim-05.eml')]);
+    const lines = stdout.split('\n');
+    assert.equal(lines[0], 'Recipient: kijitora@neko.example.co.jp');
+    assert.equal(lines[1], 'Refused by: server mx49.neko.example.co.jp, after RCPT TO (the recipient address)');
+    assert.equal(
+      lines[2],
+      'Result: permanent failure (553 5.1.1), reason: userunknown — the address itself does not work',
+    );
+  });
+
+  test('reads stdin for - and prints the BounceReport with --json', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const raw = await readFile(join(CORPUS, 'lhost-qmail-13.eml'), 'latin1');
+    const { stdout } = await explain(['-', '--json'], raw);
+    const report = JSON.parse(stdout);
+    assert.equal(report.kind, 'bounce');
+    assert.deepEqual(
+      report.recipients.map((r: Record<string, unknown>) => [r.address, r.reason, r.status, r.hard, r.parser]),
+      [['nekochan@cx.libsisimai.com', 'hostunknown', '5.1.2', true, 'qmail']],
+    );
+  });
+
+  test('--jsonl prints one line per recipient and a null reason for a file that is no bounce', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'mailward-explain-'));
+    dirs.push(dir);
+    const plain = join(dir, 'hello.eml');
+    await writeFile(plain, 'From: a@example.org\nTo: b@example.net\nSubject: hello\n\nJust saying hello.\n');
+    const { stdout } = await explain([
+      '--jsonl',
+      join(CORPUS, 'lhost-postfix-11.eml'),
+      plain,
+      join(CORPUS, 'arf-21.eml'),
+    ]);
+    const lines = stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    assert.deepEqual(
+      lines.map((l) => [l.file, l.reason, l.status, l.replycode, l.hardbounce]),
+      [
+        ['lhost-postfix-11.eml', 'rejected', '5.1.8', '553', false],
+        ['lhost-postfix-11.eml', 'rejected', '5.1.8', '553', false],
+        ['hello.eml', null, undefined, undefined, undefined],
+        ['arf-21.eml', 'feedback', '', '', false],
+      ],
+    );
+    assert.equal(lines[3].feedbacktype, 'abuse');
+  });
+
+  test('refuses an argument that is neither a file nor a reply line', async () => {
+    const { error } = await explain(['no-such-file.eml']);
+    assert.equal(error?.exitCode, EXIT_USAGE);
+    assert.match(error?.message ?? '', /no such file, and not an SMTP reply line/);
+  });
+});
