@@ -1,0 +1,115 @@
+/**
+ * Session limits and the hook error boundary: errors per session, command and DATA timeouts,
+ * early talkers, connections in total and per IP, onConnect refusals, and a throwing onData
+ * hook becoming `451 4.3.0` (RFC 5321 §4.3.1, §4.5.3.2).
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { reply } from '../../src/core/reply.js';
+import { SmtpClient } from '../helpers/smtp-dialogue.js';
+import { startTestServer } from '../helpers/smtp-test-server.js';
+
+describe('limits', () => {
+  it('says 421 and closes after too many errors', async () => {
+    const t = await startTestServer({ limits: { maxErrors: 3 } });
+    const c = await SmtpClient.connect(t.ports.mx);
+    await c.run([
+      { s: /^220 / },
+      { c: 'FOO', s: /^500 / },
+      { c: 'BAR', s: /^500 / },
+      { c: 'BAZ', s: ['500 5.5.2 Error: command not recognized', '421 4.7.0 mx.test Error: too many errors'] },
+    ]);
+    assert.equal(await c.closedByServer(), true);
+    await t.stop();
+  });
+
+  it('times out an idle client with 421 4.4.2, also in the middle of DATA', async () => {
+    const t = await startTestServer({ limits: { commandTimeoutMs: 150, dataTimeoutMs: 150 } });
+    const c = await SmtpClient.connect(t.ports.mx);
+    await c.run([{ s: /^220 / }, { s: '421 4.4.2 mx.test Error: timeout exceeded' }]);
+    assert.equal(await c.closedByServer(), true);
+    const d = await SmtpClient.connect(t.ports.mx);
+    await d.run([
+      { s: /^220 / },
+      { c: 'EHLO c.test', s: /^250-/ },
+      { c: 'MAIL FROM:<a@b.test>', s: /^250 / },
+      { c: 'RCPT TO:<c@d.test>', s: /^250 / },
+      { c: 'DATA', s: /^354 / },
+      { raw: 'Subject: slow\r\n', s: '421 4.4.2 mx.test Error: timeout exceeded' },
+    ]);
+    assert.equal(await d.closedByServer(), true);
+    assert.equal(t.spool.messages.length, 0);
+    await t.stop();
+  });
+
+  it('refuses a client that talks before the greeting with 554 and closes', async () => {
+    const t = await startTestServer({ limits: { greetingDelayMs: 200 } });
+    const c = await SmtpClient.connect(t.ports.mx);
+    c.write('EHLO hasty.test\r\n');
+    await c.expect('554 5.5.0 Error: SMTP protocol synchronization: talked before the greeting');
+    assert.equal(await c.closedByServer(), true);
+    const d = await SmtpClient.connect(t.ports.mx);
+    await d.run([{ s: '220 mx.test ESMTP mailward' }]);
+    d.close();
+    await t.stop();
+  });
+
+  it('refuses connections over the total and per-IP limits with 421 4.7.0 at the greeting', async () => {
+    const t = await startTestServer({ limits: { maxConnections: 3, maxConnectionsPerIp: 2 } });
+    const a = await SmtpClient.connect(t.ports.mx);
+    const b = await SmtpClient.connect(t.ports.mx, '127.0.0.1');
+    await a.expect(/^220 /);
+    await b.expect(/^220 /);
+    const c = await SmtpClient.connect(t.ports.mx);
+    await c.expect('421 4.7.0 mx.test Too many connections, try again later');
+    assert.equal(await c.closedByServer(), true);
+    // Another loopback address is another IP: under the per-IP limit, at the total limit.
+    const d = await SmtpClient.connect(t.ports.mx, '127.0.0.2').catch(() => null);
+    if (d) {
+      await d.expect(/^220 /);
+      const e = await SmtpClient.connect(t.ports.mx, '127.0.0.3');
+      await e.expect('421 4.7.0 mx.test Too many connections, try again later');
+      d.close();
+    }
+    a.close();
+    await new Promise((r) => setTimeout(r, 50));
+    const f = await SmtpClient.connect(t.ports.mx);
+    await f.expect(/^220 /);
+    f.close();
+    b.close();
+    await t.stop();
+  });
+
+  it('sends the onConnect refusal instead of the greeting', async () => {
+    const t = await startTestServer({
+      hooks: { onConnect: async () => reply(554, '5.7.1', 'mx.test your address is blocklisted') },
+    });
+    const c = await SmtpClient.connect(t.ports.mx);
+    await c.expect('554 5.7.1 mx.test your address is blocklisted');
+    assert.equal(await c.closedByServer(), true);
+    await t.stop();
+  });
+
+  it('answers 451 4.3.0 when onData throws, and the session goes on', async () => {
+    const t = await startTestServer({
+      hooks: {
+        onData: async (_v, _e, body) => {
+          for await (const _ of body);
+          throw new Error('disk full');
+        },
+      },
+    });
+    const c = await SmtpClient.connect(t.ports.mx);
+    await c.run([
+      { s: /^220 / },
+      { c: 'EHLO c.test', s: /^250-/ },
+      { c: 'MAIL FROM:<a@b.test>', s: /^250 / },
+      { c: 'RCPT TO:<c@d.test>', s: /^250 / },
+      { c: 'DATA', s: /^354 / },
+      { raw: 'x\r\n.\r\n', s: '451 4.3.0 Error: internal error, try again later' },
+      { c: 'NOOP', s: '250 2.0.0 Ok' },
+    ]);
+    c.close();
+    await t.stop();
+  });
+});
