@@ -17,7 +17,9 @@ export function buildFailureNotice(input: NoticeInput): Buffer {
   const text = [
     `This is the mail system at host ${input.hostname}.`,
     '',
-    `Your message could not be delivered to ${rcpts.length === 1 ? 'the recipient below' : `these ${rcpts.length} recipients`}.`,
+    input.original.from === ''
+      ? 'A delivery status notice sent by this server could not be delivered; it is attached below.'
+      : `Your message could not be delivered to ${rcpts.length === 1 ? 'the recipient below' : `these ${rcpts.length} recipients`}.`,
     'For each address you will find the host that answered, what it said and when, and what to do.',
     '',
     ...rcpts.map((r) => `${peopleLines(input, r, 'failed')}\r\n`),

@@ -113,5 +113,6 @@ describe('createNoticeHook', () => {
     const { mail } = await readNotice(injected[0]?.body as Buffer);
     assert.equal((mail.to as { text: string }).text, 'hostmaster@ours.test');
     assert.equal(mail.subject, 'Mail delivery failed: returning message to sender');
+    assert.match(mail.text ?? '', /A delivery status notice sent by this server could not be delivered/);
   });
 });
