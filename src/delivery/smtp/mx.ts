@@ -62,8 +62,10 @@ export async function resolveHostAddresses(
 ): Promise<Lookup<string[]>> {
   const bare = host.replace(/^\[(?:IPv6:)?|\]$/gi, '');
   if (isIP(bare)) return { ok: true, value: [bare] };
-  const v4 = await lookup(() => resolver.resolve4(host));
-  const v6 = opts.ipv6 === false ? null : await lookup(() => resolver.resolve6(host));
+  const [v4, v6] = await Promise.all([
+    lookup(() => resolver.resolve4(host)),
+    opts.ipv6 === false ? null : lookup(() => resolver.resolve6(host)),
+  ]);
   const ips = [...(v4.ok ? v4.value : []), ...(v6?.ok ? v6.value : [])];
   if (ips.length > 0) return { ok: true, value: ips };
   if (!v4.ok && v4.kind === 'temp') return v4;
@@ -111,12 +113,14 @@ export async function resolveTargets(
   const ordered = shuffleEqualPreferences(real, random).slice(0, maxHosts);
   const hosts: TargetHost[] = [];
   let tempFailure: string | null = null;
-  for (const r of ordered) {
-    const exchange = r.exchange.toLowerCase().replace(/\.$/, '');
-    const a = await resolveHostAddresses(exchange, resolver, opts);
-    if (a.ok) hosts.push({ host: exchange, ips: a.value, preference: r.priority });
+  // Look up all hosts at once; the order stays the MX order.
+  const exchanges = ordered.map((r) => r.exchange.toLowerCase().replace(/\.$/, ''));
+  const lookups = await Promise.all(exchanges.map((x) => resolveHostAddresses(x, resolver, opts)));
+  lookups.forEach((a, i) => {
+    const exchange = exchanges[i] as string;
+    if (a.ok) hosts.push({ host: exchange, ips: a.value, preference: (ordered[i] as { priority: number }).priority });
     else if (a.kind === 'temp') tempFailure ??= `${exchange}: address lookup failed (${a.code})`;
-  }
+  });
   if (hosts.length > 0) return { ok: true, hosts };
   if (tempFailure) return { ok: false, outcome: 'temp', detail: tempFailure };
   return { ok: false, outcome: 'unroutable', detail: `${domain}: no MX host has an address` };
