@@ -7,16 +7,17 @@
  * Security: the message is ours or our user's (signing happens after submission policy let it
  * in); only the header is read, to find From. The private key is passed to the signer only.
  */
+import type { Readable } from 'node:stream';
 import { dkimSign } from 'mailauth';
 import { splitHeaderSection } from './auth-results.js';
 import { DEFAULT_SELECTOR, keyDomain, loadSigningKey, type SigningKey } from './keys.js';
 
-/** Signs `raw` with one key and returns the message with its DKIM-Signature on top. */
-export async function signMessage(
-  raw: Buffer,
+/** The `DKIM-Signature:` field (folded, ending in CRLF) for a message, made with one key. */
+export async function dkimSignatureFor(
+  message: Buffer | Readable,
   keys: { domain: string; selector: string; privateKeyPem: string },
   signTime: Date = new Date(),
-): Promise<Buffer> {
+): Promise<string> {
   const options = {
     canonicalization: 'relaxed/relaxed',
     algorithm: 'rsa-sha256',
@@ -24,10 +25,19 @@ export async function signMessage(
     signatureData: [{ signingDomain: keys.domain, selector: keys.selector, privateKey: keys.privateKeyPem }],
   };
   // mailauth's typings demand top-level key fields, but its signer reads only signatureData.
-  const result = await dkimSign(raw, options as unknown as Parameters<typeof dkimSign>[1]);
+  const result = await dkimSign(message, options as unknown as Parameters<typeof dkimSign>[1]);
   // A signing error means a broken key file: a fault to report, not a message outcome.
   if (result.errors.length) throw new Error(`DKIM signing for ${keys.domain} failed: ${String(result.errors[0])}`);
-  return Buffer.concat([Buffer.from(result.signatures, 'latin1'), raw]);
+  return result.signatures;
+}
+
+/** Signs `raw` with one key and returns the message with its DKIM-Signature on top. */
+export async function signMessage(
+  raw: Buffer,
+  keys: { domain: string; selector: string; privateKeyPem: string },
+  signTime: Date = new Date(),
+): Promise<Buffer> {
+  return Buffer.concat([Buffer.from(await dkimSignatureFor(raw, keys, signTime), 'latin1'), raw]);
 }
 
 /** The domain of the first address in the From header, lower case, or null. */
@@ -82,6 +92,15 @@ export async function chooseSigningKey(raw: Buffer, mailFrom: string, ctx: Signe
 export interface OutboundSigner {
   /** Signs when we hold a suitable key; otherwise returns the message unchanged. */
   sign(raw: Buffer, mailFrom: string): Promise<{ message: Buffer; signedBy: string | null }>;
+  /**
+   * Streaming form: chooses the key from the header section, then signs `message()` (the
+   * whole message, header included) and returns the field to prepend, or null without a key.
+   */
+  signatureFor(
+    headers: Buffer,
+    message: () => Buffer | Readable,
+    mailFrom: string,
+  ): Promise<{ header: string; signedBy: string } | null>;
 }
 
 /** For delivery: sign each outgoing message once, before its first attempt. */
@@ -92,6 +111,12 @@ export function createOutboundSigner(ctx: SignerContext & { readonly enabled?: b
       const key = await chooseSigningKey(raw, mailFrom, ctx);
       if (!key) return { message: raw, signedBy: null };
       return { message: await signMessage(raw, key), signedBy: key.domain };
+    },
+    async signatureFor(headers, message, mailFrom) {
+      if (ctx.enabled === false) return null;
+      const key = await chooseSigningKey(headers, mailFrom, ctx);
+      if (!key) return null;
+      return { header: await dkimSignatureFor(message(), key), signedBy: key.domain };
     },
   };
 }

@@ -12,10 +12,10 @@ import { after, before, describe, it } from 'node:test';
 import { parseMailbox } from '../../src/core/address.js';
 import { FakeClock } from '../../src/core/clock.js';
 import type { ClientInfo, Envelope } from '../../src/core/envelope.js';
-import { createInboundAuthFilter } from '../../src/mailauth/inbound-filter.js';
+import { createMailauthIntakeStep } from '../../src/mailauth/intake-step.js';
 import { generateDkimKey, type SigningKey } from '../../src/mailauth/keys.js';
-import { signMessage } from '../../src/mailauth/sign.js';
-import { resolveWith } from '../../src/mailauth/verify.js';
+import { createOutboundSigner, signMessage } from '../../src/mailauth/sign.js';
+import { resolveWith, verifyInbound } from '../../src/mailauth/verify.js';
 import { createIntake, type Intake } from '../../src/queue/intake.js';
 import { openSqliteQueueStore, type SqliteQueueStore } from '../../src/store/sqlite/queue.js';
 import { startDnsServer, type TestDnsServer } from '../helpers/dns-server.js';
@@ -99,7 +99,7 @@ before(async () => {
     hostname: HOST,
     clock: new FakeClock(Date.UTC(2026, 10, 28, 10, 0, 0)),
     log: silent,
-    beforeCommit: createInboundAuthFilter({
+    beforeCommit: createMailauthIntakeStep({
       hostname: HOST,
       resolver: resolveWith(dns.resolver),
       config: CONFIG,
@@ -154,7 +154,7 @@ describe('inbound mail authentication on the mx listener', () => {
   });
 });
 
-describe('createInboundAuthFilter outside the mx role', () => {
+describe('createMailauthIntakeStep outside the mx role', () => {
   const client = (over: Partial<ClientInfo>): ClientInfo => ({
     ip: '127.0.0.9',
     port: 40000,
@@ -185,13 +185,14 @@ describe('createInboundAuthFilter outside the mx role', () => {
     ['a trusted client on mx', client({ role: 'mx', authUser: null, ip: '10.0.0.5' })],
   ] as const) {
     it(`does not verify ${name}, yet removes a forged Authentication-Results`, async () => {
-      const filter = createInboundAuthFilter({
+      const filter = createMailauthIntakeStep({
         hostname: HOST,
         resolver: async () => {
           throw new Error('no DNS lookups expected');
         },
         config: CONFIG,
         isTrusted: (ip) => ip === '10.0.0.5',
+        signer: createOutboundSigner({ dataDir: base, hostname: HOST }), // holds no key for strict.test
       });
       const file = join(base, `direct-${c.role}.tmp`);
       const original = message('ceo@strict.test', 'internal', ['Received: from laptop by mx.ours.test', forged]);
@@ -201,4 +202,54 @@ describe('createInboundAuthFilter outside the mx role', () => {
       assert.deepEqual((await readFile(file)).toString('latin1'), expected.toString('latin1'));
     });
   }
+
+  it('signs an authenticated submission with our key, and the result verifies', async () => {
+    const step = createMailauthIntakeStep({
+      hostname: HOST,
+      resolver: resolveWith(dns.resolver),
+      config: CONFIG,
+      isTrusted: () => false,
+      signer: createOutboundSigner({ dataDir: base, hostname: HOST }),
+    });
+    const file = join(base, 'submission.tmp');
+    const original = message('alice@sender.test', 'outgoing', ['Received: from laptop by mx.ours.test', forged]);
+    await writeFile(file, original);
+    const alice = parseMailbox('alice@sender.test');
+    assert.ok(alice.ok);
+    const env: Envelope = { ...envelope(client({})), from: alice.value };
+    assert.equal(await step(file, env), undefined);
+    const text = (await readFile(file)).toString('latin1');
+    assert.match(text, /^DKIM-Signature: v=1; a=rsa-sha256; c=relaxed\/relaxed; d=sender\.test;/);
+    assert.ok(
+      text.endsWith(
+        message('alice@sender.test', 'outgoing', ['Received: from laptop by mx.ours.test']).toString('latin1'),
+      ),
+    );
+    const v = await verifyInbound({
+      message: Buffer.from(text, 'latin1'),
+      ip: '127.0.0.9',
+      helo: 'x',
+      mailFrom: 'alice@sender.test',
+      hostname: 'elsewhere.test',
+      resolver: resolveWith(dns.resolver),
+      enforceDmarc: true,
+    });
+    assert.deepEqual([v.results.dkim, v.results.dmarc], ['pass', 'pass']);
+  });
+
+  it('never signs mail from outside, even with a From we hold a key for', async () => {
+    const step = createMailauthIntakeStep({
+      hostname: HOST,
+      resolver: resolveWith(dns.resolver),
+      config: { ...CONFIG, verify_inbound: false },
+      isTrusted: () => false,
+      signer: createOutboundSigner({ dataDir: base, hostname: HOST }),
+    });
+    const file = join(base, 'outside.tmp');
+    const original = message('alice@sender.test', 'spoof');
+    await writeFile(file, original);
+    const env = envelope(client({ role: 'mx', authUser: null }));
+    assert.equal(await step(file, env), undefined);
+    assert.deepEqual(await readFile(file), original);
+  });
 });

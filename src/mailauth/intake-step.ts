@@ -1,25 +1,32 @@
 /**
  * The DATA-stage step that applies mail authentication to a spooled message, shaped as the
  * queue intake's `beforeCommit(file, envelope)` hook: it removes forged
- * `Authentication-Results:` fields (RFC 8601 §5), verifies SPF/DKIM/DMARC (verify.ts) for
- * mail on the mx listener from unauthenticated, untrusted clients, prepends our
+ * `Authentication-Results:` fields (RFC 8601 §5); for mail on the mx listener from
+ * unauthenticated, untrusted clients it verifies SPF/DKIM/DMARC (verify.ts), prepends our
  * `Authentication-Results:` (and `X-Mailward-Quarantine:` for DMARC quarantine), and returns
- * `550 5.7.1` for an enforced DMARC `p=reject` failure. The file is rewritten in place
- * (new file, fsync, rename), streaming the body: only the header section is held in memory.
+ * `550 5.7.1` for an enforced DMARC `p=reject` failure; for mail from our own side
+ * (authenticated or trusted clients) it prepends a DKIM-Signature when we hold a key
+ * (RFC 6376 §5, sign.ts), so the spool holds the signed message and retries do not re-sign.
+ * The file is rewritten in place (new file, fsync, rename), streaming the body: only the
+ * header section is held in memory.
  * Security: the file holds client input. Forged results are removed from every SMTP message,
  * also from authenticated submissions, since local recipients read them. A failure inside the
  * checks is logged and the message is accepted unmarked (fail open): a library fault must not
  * defer all inbound mail, and an unmarked message is no worse than one before this module.
+ * Only our own side's mail is signed (authenticated or trusted clients): an outsider's message
+ * never gets our signature, whatever its From says.
  */
 import { createReadStream } from 'node:fs';
 import { open, rename, unlink } from 'node:fs/promises';
+import { Readable } from 'node:stream';
 import { formatAddress } from '../core/address.js';
 import type { Envelope } from '../core/envelope.js';
 import type { Reply } from '../core/reply.js';
 import { stripForgedAuthResults } from './auth-results.js';
+import type { OutboundSigner } from './sign.js';
 import { type DnsResolve, type InboundVerdict, verifyInbound } from './verify.js';
 
-export interface InboundFilterDeps {
+export interface IntakeStepDeps {
   /** Our hostname: authserv-id of the header we add and of the forged ones we remove. */
   readonly hostname: string;
   readonly resolver: DnsResolve;
@@ -31,6 +38,8 @@ export interface InboundFilterDeps {
   };
   /** Whether a client IP is in trusted_networks (its mail is not checked). */
   readonly isTrusted: (ip: string) => boolean;
+  /** Signs mail from authenticated or trusted clients (createOutboundSigner); none: no signing. */
+  readonly signer?: OutboundSigner;
   readonly log?: { warn(obj: object, msg?: string): void; info(obj: object, msg?: string): void };
   readonly random?: () => number;
 }
@@ -43,18 +52,20 @@ export function needsVerification(envelope: Envelope, isTrusted: (ip: string) =>
   return c.role === 'mx' && c.authUser === null && !isTrusted(c.ip);
 }
 
-export function createInboundAuthFilter(deps: InboundFilterDeps): BeforeCommit {
+export function createMailauthIntakeStep(deps: IntakeStepDeps): BeforeCommit {
   return async (file, envelope) => {
     const { headers, headerLength } = await readHeaderSection(file);
     const stripped = stripForgedAuthResults(headers, deps.hostname);
+    const mailFrom = formatAddress(envelope.from);
+    const outside = needsVerification(envelope, deps.isTrusted);
     let verdict: InboundVerdict | null = null;
-    if (deps.config.verify_inbound && needsVerification(envelope, deps.isTrusted)) {
+    if (deps.config.verify_inbound && outside) {
       try {
         verdict = await verifyInbound({
           message: createReadStream(file),
           ip: envelope.client.ip,
           helo: envelope.client.helo,
-          mailFrom: formatAddress(envelope.from),
+          mailFrom,
           hostname: deps.hostname,
           resolver: deps.resolver,
           enforceDmarc: deps.config.dmarc_enforce,
@@ -71,12 +82,31 @@ export function createInboundAuthFilter(deps: InboundFilterDeps): BeforeCommit {
     let added = '';
     if (verdict && deps.config.add_authentication_results) added += verdict.header;
     if (verdict?.quarantine) {
-      added += `X-Mailward-Quarantine: dmarc=fail policy=${verdict.results.dmarcPolicy} header.from=${verdict.results.fromDomain ?? 'unknown'}\r\n`;
+      const from = (verdict.results.fromDomain ?? 'unknown').replace(/[^A-Za-z0-9.-]/g, '?');
+      added += `X-Mailward-Quarantine: dmarc=fail policy=${verdict.results.dmarcPolicy} header.from=${from}\r\n`;
+    }
+    if (!outside && deps.signer) {
+      try {
+        const body = () => Readable.from(concatStreams(stripped, file, headerLength));
+        const signature = await deps.signer.signatureFor(stripped, body, mailFrom);
+        if (signature) added = signature.header + added;
+      } catch (err) {
+        // A broken key must not stop mail: it goes out unsigned and the log says why.
+        deps.log?.warn({ err }, 'DKIM signing failed; message queued unsigned');
+      }
     }
     if (added === '' && stripped === headers) return undefined; // nothing to change: no rewrite
     await rewriteHeader(file, Buffer.concat([Buffer.from(added, 'latin1'), stripped]), headerLength);
     return undefined;
   };
+}
+
+/** The message as it will be spooled: the new header section, then the file's octets after the old one. */
+async function* concatStreams(header: Buffer, file: string, headerLength: number): AsyncGenerator<Buffer> {
+  yield header;
+  for await (const chunk of createReadStream(file, { start: headerLength, highWaterMark: 256 * 1024 })) {
+    yield chunk as Buffer;
+  }
 }
 
 /** Reads the file up to and including the blank line that ends the header section (or all of it). */
@@ -109,10 +139,7 @@ async function rewriteHeader(file: string, header: Buffer, headerLength: number)
   const next = `${file}.auth`;
   const fh = await open(next, 'w', 0o600);
   try {
-    await fh.write(header);
-    for await (const chunk of createReadStream(file, { start: headerLength, highWaterMark: 256 * 1024 })) {
-      await fh.write(chunk as Buffer);
-    }
+    for await (const chunk of concatStreams(header, file, headerLength)) await fh.write(chunk);
     await fh.datasync();
   } catch (err) {
     await fh.close().catch(() => {});
