@@ -118,3 +118,37 @@ describe('decideRelay for the integration', () => {
     assert.deepEqual(await policy.decideRelay(a('<a!b@example.test>'), trusted), { ok: false, check: 'rcpt_invalid' });
   });
 });
+
+describe('no relay trick gets through (property)', () => {
+  it('never accepts a trick or foreign address from an outsider, whatever the case and combination', async () => {
+    const fc = (await import('fast-check')).default;
+    const { policy } = await testPolicy();
+    const label = fc.stringMatching(/^[a-z][a-z0-9]{0,6}$/);
+    const remote = fc
+      .tuple(label, fc.constantFrom('remote.test', 'example.test.evil', 'gmail.test', 'other.test.x'))
+      .map(([a, b]) => `${a}.${b}`);
+    const ours = fc.constantFrom('example.test', 'EXAMPLE.test', 'other.test', 'Other.TEST');
+    const user = fc.constantFrom('alice', 'ALICE', 'info', 'fwd', 'postmaster', 'x');
+    const ip = fc.ipV4().filter((a) => a !== '127.0.0.1');
+    const shapes = fc.oneof(
+      fc.tuple(user, remote, ours).map(([u, r, o]) => `<${u}%${r}@${o}>`),
+      fc.tuple(user, remote, ours).map(([u, r, o]) => `<${r}!${u}@${o}>`),
+      fc.tuple(user, remote, ours).map(([u, r, o]) => `<@${o}:${u}@${r}>`),
+      fc.tuple(user, remote, ours).map(([u, r, o]) => `<"${u}@${r}"@${o}>`),
+      fc.tuple(user, remote, ours).map(([u, r, o]) => `<"${u}%${r}"@${o}>`),
+      fc.tuple(user, remote).map(([u, r]) => `<${u}@${r}>`),
+      fc.tuple(user, remote).map(([u, r]) => `<${u}@${r}.>`),
+      fc.tuple(user, ours).map(([u, o]) => `<${u}@${o}.>`),
+      fc.tuple(user, ip).map(([u, a]) => `<${u}@[${a}]>`),
+    );
+    await fc.assert(
+      fc.asyncProperty(shapes, async (to) => {
+        const r = await policy.onRcpt(view(outsider), path('<>'), rcpt(to));
+        assert.ok(r, `accepted ${to}`);
+        assert.equal(r.code, 553);
+        assert.ok(r.enhanced === '5.1.3' || r.enhanced === '5.7.1', `${to}: ${r.enhanced}`);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
