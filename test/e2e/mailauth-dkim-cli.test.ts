@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { createPublicKey, sign, verify } from 'node:crypto';
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -148,5 +148,12 @@ describe('mailward dkim', () => {
   it('generate uses the selector "mailward" by default', async () => {
     const out = await mailward('dkim', 'generate', 'default.test');
     assert.match(out.split('\n')[2] ?? '', /^mailward\._domainkey\.default\.test\. IN TXT "v=DKIM1; k=rsa; p=/);
+  });
+
+  it('generate takes its default selector from mailauth.dkim_selector in the config file', async () => {
+    const file = join(dataDir, 'mailward.toml');
+    await writeFile(file, '[mailauth]\ndkim_selector = "cfg2026"\n');
+    const out = await mailward('--config', file, 'dkim', 'generate', 'config.test');
+    assert.match(out.split('\n')[2] ?? '', /^cfg2026\._domainkey\.config\.test\. IN TXT /);
   });
 });

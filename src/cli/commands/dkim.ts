@@ -7,7 +7,7 @@
  * key store before they name files. The private key is never printed.
  */
 import type { Command } from 'commander';
-import { DEFAULT_SELECTOR, generateDkimKey, keyDomain, listSelectors, readDnsRecord } from '../../mailauth/keys.js';
+import { generateDkimKey, keyDomain, listSelectors, readDnsRecord } from '../../mailauth/keys.js';
 import { loadCliConfig } from '../context.js';
 import { CliError, EXIT_FAILED, EXIT_USAGE } from '../errors.js';
 import { print } from '../with-context.js';
@@ -19,9 +19,7 @@ interface DkimOptions {
 /** data_dir and the configured selector, honouring --config and --data-dir. */
 function settings(cmd: Command): { dataDir: string; selector: string } {
   const { config } = loadCliConfig(cmd.optsWithGlobals());
-  // The `mailauth` config section may not be composed into the schema yet; fall back to the default.
-  const section = (config as { mailauth?: { dkim_selector?: string } }).mailauth;
-  return { dataDir: config.data_dir, selector: section?.dkim_selector ?? DEFAULT_SELECTOR };
+  return { dataDir: config.data_dir, selector: config.mailauth.dkim_selector };
 }
 
 function checkedDomain(domain: string): string {
