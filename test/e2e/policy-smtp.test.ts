@@ -71,6 +71,10 @@ describe('policy on the wire (default style)', () => {
     const out = await swaks([...mx(), '--from', '<>', '--to', 'someone@remote.test']);
     assert.equal(out.at(-1), '250 2.1.5 Ok');
   });
+  it('accepts RCPT TO:<postmaster> without a domain from an outsider (RFC 5321 §4.1.1.3)', async () => {
+    const out = await swaks([...mx(), '--local-interface', '127.0.0.2', '--from', '<>', '--to', 'postmaster']);
+    assert.equal(out.at(-1), '250 2.1.5 Ok');
+  });
   it('refuses the % hack with 553 5.1.3', async () => {
     const out = await swaks([
       ...mx(),
