@@ -44,6 +44,36 @@ describe('encodeWireBody', () => {
   });
 });
 
+describe('long lines (RFC 5321 §4.5.3.1.6)', () => {
+  it('breaks a line longer than 998 octets with CRLF SPACE, as Postfix does', () => {
+    const out = enc(`${'a'.repeat(2500)}\r\nshort\r\n`);
+    const lines = out.split('\r\n');
+    assert.deepEqual(
+      lines.map((l) => l.length),
+      [998, 998, 506, 5, 1, 0],
+    );
+    assert.equal(lines[1]?.[0], ' ');
+    assert.equal(out.replace(/\r\n /g, ''), `${'a'.repeat(2500)}\r\nshort\r\n.\r\n`);
+  });
+  it('keeps every wire line within the limit, whatever the input (property, limit 5)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom('a', '.', '\r', '\n', ' '), { maxLength: 80 }), fc.nat(80), (chars, cut) => {
+        const raw = Buffer.from(chars.join(''), 'latin1');
+        const e = new WireBodyEncoder(5);
+        const at = Math.min(cut, raw.length);
+        const text = Buffer.concat([e.push(raw.subarray(0, at)), e.push(raw.subarray(at)), e.end()]).toString('latin1');
+        const lines = text.split('\r\n');
+        assert.equal(lines.pop(), '');
+        assert.equal(lines.pop(), '.');
+        for (const line of lines) {
+          assert.ok(line.length <= 5, JSON.stringify(line));
+          assert.notEqual(line, '.');
+        }
+      }),
+    );
+  });
+});
+
 describe('wireBodyChunks', () => {
   it('streams a file in small chunks with the same result', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'wire-'));

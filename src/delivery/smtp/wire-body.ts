@@ -4,7 +4,7 @@
  * chunk, so a large message is never held in memory.
  *
  * RFC 5321 §2.3.8 (lines end in CRLF; bare CR and LF must not be sent), §4.5.2 (transparency:
- * dot-stuffing), §4.1.1.4 (end of data). Issue #7 (SMTP smuggling): a bare LF or CR in a
+ * dot-stuffing), §4.1.1.4 (end of data), §4.5.3.1.6 (line length). Issue #7 (SMTP smuggling): a bare LF or CR in a
  * stored message becomes CRLF, so "\n.\n" can never end our DATA early at a remote that
  * accepts bare LF as a line end, nor can it be read differently by two servers.
  * Security: the body is untrusted content; every byte passes through this one state machine.
@@ -15,57 +15,72 @@ const CR = 13;
 const LF = 10;
 const DOT = 46;
 
-/** A resumable encoder; `push` takes raw chunks, `end` closes the message. */
+/** RFC 5321 §4.5.3.1.6: 1000 octets with the CRLF; Postfix's smtp_line_length_limit is 998 too. */
+export const MAX_LINE = 998;
+
+/**
+ * A resumable encoder; `push` takes raw chunks, `end` closes the message. A line longer than
+ * `maxLine` octets is broken by inserting CRLF SPACE, as Postfix does: the remote sees a
+ * continuation (harmless in headers, mostly harmless in bodies) instead of refusing the message.
+ */
 export class WireBodyEncoder {
   private atLineStart = true;
   private pendingCR = false;
+  private col = 0;
+
+  constructor(private readonly maxLine = MAX_LINE) {}
 
   push(chunk: Uint8Array): Buffer {
-    // Worst case every byte doubles (all dots at line starts, or all bare LF).
-    const out = Buffer.allocUnsafe(chunk.length * 2 + 2);
     const n = chunk.length;
+    const max = this.maxLine;
+    // Worst case: every byte doubles (dots at line starts, bare LFs), plus 3 per broken line.
+    const out = Buffer.allocUnsafe(n * 2 + 4 + 3 * Math.ceil(n / Math.max(1, max - 1)));
     // State in locals: this loop runs once per byte of every message sent.
     let o = 0;
     let atLineStart = this.atLineStart;
     let pendingCR = this.pendingCR;
+    let col = this.col;
     for (let i = 0; i < n; i++) {
       const b = chunk[i] as number;
-      if (b > CR) {
-        // Most bytes: not CR, not LF; a dot only matters at a line start.
-        if (pendingCR) {
-          pendingCR = false;
-          out[o++] = CR;
-          out[o++] = LF;
-          atLineStart = true;
-        }
-        if (atLineStart) {
-          if (b === DOT) out[o++] = DOT;
-          atLineStart = false;
-        }
-        out[o++] = b;
-        continue;
-      }
       if (pendingCR) {
         pendingCR = false;
         out[o++] = CR;
         out[o++] = LF;
         atLineStart = true;
+        col = 0;
         if (b === LF) continue; // CRLF proper
         // a bare CR ended the line; b starts the next one
       }
       if (b === CR) {
         pendingCR = true;
-      } else if (b === LF) {
+        continue;
+      }
+      if (b === LF) {
         out[o++] = CR;
         out[o++] = LF;
         atLineStart = true;
-      } else {
-        out[o++] = b;
+        col = 0;
+        continue;
+      }
+      if (atLineStart) {
+        if (b === DOT) {
+          out[o++] = DOT;
+          col++;
+        }
         atLineStart = false;
       }
+      if (col >= max) {
+        out[o++] = CR;
+        out[o++] = LF;
+        out[o++] = 32; // continuation: a line starting with a space needs no dot-stuffing
+        col = 1;
+      }
+      out[o++] = b;
+      col++;
     }
     this.atLineStart = atLineStart;
     this.pendingCR = pendingCR;
+    this.col = col;
     return out.subarray(0, o);
   }
 
@@ -79,6 +94,7 @@ export class WireBodyEncoder {
     }
     if (!this.atLineStart) tail += '\r\n';
     this.atLineStart = true;
+    this.col = 0;
     return Buffer.from(`${tail}.\r\n`, 'latin1');
   }
 }
