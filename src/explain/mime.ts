@@ -56,22 +56,22 @@ export function splitHeaders(text: string, lenient = false): { headers: Map<stri
     name = '';
   };
   while (pos < text.length) {
-    const end = nextLine(text, pos);
-    const line = text.slice(pos, end).replace(/\r?\n$/, '');
-    if (line === '' || line === '\r') {
+    const nl = text.indexOf('\n', pos);
+    const end = nl < 0 ? text.length : nl + 1;
+    const stop = nl < 0 ? text.length : text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
+    if (stop === pos) {
       pos = end;
       break;
     }
+    const first = text.charCodeAt(pos);
+    const line = text.slice(pos, stop);
     // A continuation, or a parameter line whose folding lost its indent ("...;\nboundary=x").
-    if (
-      ((line[0] === ' ' || line[0] === '\t') && name) ||
-      (name && value.trimEnd().endsWith(';') && /^[\w-]+=/.test(line))
-    ) {
+    if (name && (first === 32 || first === 9 || (PARAM_LINE.test(line) && value.trimEnd().endsWith(';')))) {
       value += ` ${line.trim()}`;
     } else {
       const colon = line.indexOf(':');
       // A line that is neither a field nor a continuation ends the header block.
-      if (colon <= 0 || /\s/.test(line.slice(0, colon).trimEnd())) {
+      if (colon <= 0 || !FIELD_NAME.test(line.slice(0, colon))) {
         if (lenient && name) {
           value += ` ${line.trim()}`;
           pos = end;
@@ -82,7 +82,7 @@ export function splitHeaders(text: string, lenient = false): { headers: Map<stri
         break;
       }
       flush();
-      name = line.slice(0, colon).trim().toLowerCase();
+      name = line.slice(0, colon).trimEnd().toLowerCase();
       value = line.slice(colon + 1);
     }
     pos = end;
@@ -90,6 +90,9 @@ export function splitHeaders(text: string, lenient = false): { headers: Map<stri
   flush();
   return { headers, body: text.slice(pos) };
 }
+
+const PARAM_LINE = /^[\w-]+=/;
+const FIELD_NAME = /^[^\s:]+[ \t]*$/;
 
 function nextLine(text: string, pos: number): number {
   const nl = text.indexOf('\n', pos);
@@ -120,22 +123,22 @@ function decodeBody(raw: string, encoding: string, charset: string | undefined):
 }
 
 export function decodeQuotedPrintable(raw: string): Buffer {
+  if (!raw.includes('=')) return Buffer.from(raw, 'latin1');
   const s = raw.replace(/=\r?\n/g, '');
-  const out = Buffer.alloc(s.length);
+  const out = Buffer.allocUnsafe(s.length);
   let n = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c === 61 && i + 2 < s.length) {
-      const hi = hexValue(s.charCodeAt(i + 1));
-      const lo = hexValue(s.charCodeAt(i + 2));
-      if (hi >= 0 && lo >= 0) {
-        out[n++] = hi * 16 + lo;
-        i += 2;
-        continue;
-      }
-    }
-    out[n++] = c & 0xff;
+  let from = 0;
+  // Copy the runs between "=" escapes in one go; decode only the escapes.
+  for (let eq = s.indexOf('='); eq >= 0; eq = s.indexOf('=', eq + 1)) {
+    const hi = hexValue(s.charCodeAt(eq + 1));
+    const lo = hexValue(s.charCodeAt(eq + 2));
+    if (hi < 0 || lo < 0) continue;
+    n += out.write(s.slice(from, eq), n, 'latin1');
+    out[n++] = hi * 16 + lo;
+    from = eq + 3;
+    eq += 2;
   }
+  n += out.write(s.slice(from), n, 'latin1');
   return out.subarray(0, n);
 }
 
@@ -228,8 +231,28 @@ function parsePart(raw: string, depth: number, counter: { n: number }, defaultTy
     });
     return part;
   }
-  part.body = decodeBody(body, encoding, params.charset);
-  return part;
+  // Leaves are decoded on first use: most parts of a bounce are never read.
+  return new LeafPart(headers, type, params, depth, body, encoding);
+}
+
+class LeafPart implements MimePart {
+  readonly children: MimePart[] = [];
+  #decoded: string | undefined;
+  constructor(
+    readonly headers: Map<string, string[]>,
+    readonly type: string,
+    readonly params: Record<string, string>,
+    readonly depth: number,
+    private readonly rawBody: string,
+    private readonly encoding: string,
+  ) {}
+  get body(): string {
+    this.#decoded ??= decodeBody(this.rawBody, this.encoding, this.params.charset);
+    return this.#decoded;
+  }
+  set body(v: string) {
+    this.#decoded = v;
+  }
 }
 
 /** A multipart whose Content-Type lost its boundary: take the first "--token" line. */

@@ -63,6 +63,7 @@ function parseMessage(text: string, depth: number): BounceReport | null {
   let notice = noticeOnly(
     outer
       .filter((p) => p.type.startsWith('text/') && !ORIGINAL_TYPE.test(p.type) && !DSN_TYPE.test(p.type))
+      .filter((p) => p.type !== 'text/html' || !hasPlainTwin(p, outer))
       .map((p) => (p.type === 'text/html' ? stripHtml(p.body) : p.body))
       .join('\n\n'),
   );
@@ -236,6 +237,12 @@ function adjust(
   if (action === 'delayed' && (reason === 'onhold' || reason === 'networkerror' || reason === 'systemerror'))
     return 'expired';
   return reason;
+}
+
+/** An HTML part with a text/plain alternative beside it: the plain one says the same. */
+function hasPlainTwin(html: MimePart, outer: MimePart[]): boolean {
+  const parent = outer.find((p) => p.type === 'multipart/alternative' && p.children.includes(html));
+  return parent?.children.some((c) => c.type === 'text/plain') ?? false;
 }
 
 /** Parts outside any attached message: the bounce's own words. */
