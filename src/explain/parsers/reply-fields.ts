@@ -34,6 +34,8 @@ const COMMANDS: Array<[RegExp, string]> = [
   [/>>>\s*DATA\b/i, 'DATA'],
 ];
 
+const COMMAND_HINT = /after|in reply to|did not like|>>>|smtp command/i;
+
 export function replyFields(text: string): ReplyFields {
   const out: ReplyFields = {};
   // The last code pair is the innermost reply when an MTA quotes another one's answer.
@@ -66,6 +68,8 @@ export function replyFields(text: string): ReplyFields {
 
 /** The SMTP command after which the remote refused, when the text says so. */
 export function commandIn(text: string): string | undefined {
+  // One cheap scan first: most texts name no command at all.
+  if (!COMMAND_HINT.test(text)) return undefined;
   for (const [re, name] of COMMANDS) if (re.test(text)) return name;
   return undefined;
 }
