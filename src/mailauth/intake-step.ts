@@ -109,27 +109,34 @@ async function* concatStreams(header: Buffer, file: string, headerLength: number
   }
 }
 
-/** Reads the file up to and including the blank line that ends the header section (or all of it). */
+/**
+ * Reads the file up to and including the blank line that ends the header section (or all of
+ * it). Each chunk is searched once, with the last 3 octets of the one before (a CRLFCRLF may
+ * straddle two chunks), so a huge header without a blank line costs linear time, not quadratic.
+ */
 async function readHeaderSection(file: string): Promise<{ headers: Buffer; headerLength: number }> {
   const chunks: Buffer[] = [];
   let total = 0;
+  let tail = Buffer.alloc(0);
   for await (const chunk of createReadStream(file, { highWaterMark: 64 * 1024 })) {
     const buf = chunk as Buffer;
-    // Search from a few octets back so a CRLFCRLF split across chunks is found.
-    const from = Math.max(0, total - 3);
+    const end = headerEnd(Buffer.concat([tail, buf]));
+    if (end >= 0) {
+      const length = total - tail.length + end;
+      chunks.push(buf);
+      return { headers: Buffer.concat(chunks).subarray(0, length), headerLength: length };
+    }
     chunks.push(buf);
     total += buf.length;
-    const soFar = Buffer.concat(chunks);
-    const end = headerEnd(soFar, from);
-    if (end >= 0) return { headers: soFar.subarray(0, end), headerLength: end };
+    tail = Buffer.concat([tail, buf]).subarray(-3);
   }
   const all = Buffer.concat(chunks);
   return { headers: all, headerLength: all.length };
 }
 
-function headerEnd(buf: Buffer, from: number): number {
-  const crlf = buf.indexOf('\r\n\r\n', from);
-  const lf = buf.indexOf('\n\n', from);
+function headerEnd(buf: Buffer): number {
+  const crlf = buf.indexOf('\r\n\r\n');
+  const lf = buf.indexOf('\n\n');
   if (crlf >= 0 && (lf < 0 || crlf < lf)) return crlf + 4;
   return lf >= 0 ? lf + 2 : -1;
 }
