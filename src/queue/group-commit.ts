@@ -20,13 +20,17 @@ export interface GroupCommitDeps {
 interface Waiting {
   readonly message: NewQueueMessage;
   readonly dir: string;
+  readonly syncFile: () => Promise<void>;
   resolve(): void;
   reject(err: unknown): void;
 }
 
 export interface GroupCommit {
-  /** Resolves when `message` (whose file sits in `dir`) is durable. */
-  submit(message: NewQueueMessage, dir: string): Promise<void>;
+  /**
+   * Resolves when `message` is durable: its file synced (`syncFile`), its directory `dir`
+   * fsynced and its row committed. Rejects if any of that failed.
+   */
+  submit(message: NewQueueMessage, dir: string, syncFile: () => Promise<void>): Promise<void>;
   /** Waits for the batches in flight. */
   drain(): Promise<void>;
   readonly stats: { batches: number; messages: number; largestBatch: number };
@@ -40,10 +44,24 @@ export function createGroupCommit(deps: GroupCommitDeps): GroupCommit {
   async function loop(): Promise<void> {
     if (deps.maxDelayMs) await new Promise((r) => setTimeout(r, deps.maxDelayMs));
     while (queue.length > 0) {
-      const batch = queue;
+      const all = queue;
       queue = [];
+      // every file's data and every directory entry on disk before the rows that point to them
+      const dirs = [...new Set(all.map((w) => w.dir))];
+      const [files, dirSyncs] = await Promise.all([
+        Promise.allSettled(all.map((w) => w.syncFile())),
+        Promise.allSettled(dirs.map((d) => deps.syncDir(d))),
+      ]);
+      const badDirs = new Set(dirs.filter((_, i) => dirSyncs[i]?.status === 'rejected'));
+      const batch: Waiting[] = [];
+      all.forEach((w, i) => {
+        const f = files[i];
+        if (f?.status === 'rejected') w.reject(f.reason);
+        else if (badDirs.has(w.dir)) w.reject(new Error(`fsync of ${w.dir} failed`));
+        else batch.push(w);
+      });
+      if (batch.length === 0) continue;
       try {
-        await Promise.all([...new Set(batch.map((w) => w.dir))].map((d) => deps.syncDir(d)));
         await deps.commit(batch.map((w) => w.message));
         stats.batches++;
         stats.messages += batch.length;
@@ -58,9 +76,9 @@ export function createGroupCommit(deps: GroupCommitDeps): GroupCommit {
 
   return {
     stats,
-    submit(message, dir) {
+    submit(message, dir, syncFile) {
       return new Promise<void>((resolve, reject) => {
-        queue.push({ message, dir, resolve, reject });
+        queue.push({ message, dir, syncFile, resolve, reject });
         running ??= loop();
       });
     },

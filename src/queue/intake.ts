@@ -1,7 +1,7 @@
 /**
  * Durable intake: turns a message body and its envelope into a queue entry, and answers
- * `250 2.0.0 Ok: queued as ID` only once both are safe: the spool file written and fdatasync'd,
- * renamed, its directory fsync'd, and the envelope committed (group commit, group-commit.ts).
+ * `250 2.0.0 Ok: queued as ID` only once both are safe: the spool file written, renamed,
+ * fdatasync'd, its directory fsync'd, and the envelope committed (group commit, group-commit.ts).
  * Prepends the `Received:` header (RFC 5321 §4.4). Aliases may be expanded here through
  * `expandRecipients` so the queue holds final recipients (the given one kept as `original`).
  *
@@ -129,11 +129,13 @@ export function createIntake(deps: IntakeDeps): Intake {
       return { ok: false, reply: reply(552, '5.3.4', 'Message size exceeds fixed maximum message size') };
     }
     let published = false;
+    let submitted = false;
     try {
       const recipients = await expanding;
       if (a.envelope && deps.beforeCommit) {
         const refusal = await deps.beforeCommit(paths.tmp, a.envelope);
         if (refusal) {
+          await written.discard();
           await removeSpoolFile(paths.tmp);
           deps.log.info(
             { queueId, code: refusal.code, enhanced: refusal.enhanced },
@@ -143,6 +145,7 @@ export function createIntake(deps: IntakeDeps): Intake {
         }
       }
       if (recipients.length === 0) {
+        await written.discard();
         await removeSpoolFile(paths.tmp);
         deps.log.info({ queueId }, 'no recipients left after alias expansion; message discarded');
         return { ok: true, queueId };
@@ -163,7 +166,8 @@ export function createIntake(deps: IntakeDeps): Intake {
         messageId: messageIdOf(written.head),
         recipients,
       };
-      await commits.submit(message, paths.dir);
+      submitted = true;
+      await commits.submit(message, paths.dir, written.sync);
       deps.log.info(
         { queueId, from: message.from, rcpts: recipients.length, size: message.size, messageId: message.messageId },
         'queued',
@@ -171,6 +175,7 @@ export function createIntake(deps: IntakeDeps): Intake {
       deps.onQueued?.(queueId);
       return { ok: true, queueId };
     } catch (err) {
+      if (!submitted) await written.discard();
       await removeSpoolFile(published ? paths.file : paths.tmp).catch(() => {});
       deps.log.error({ queueId, err }, 'queue write failed');
       return { ok: false, reply: reply(451, '4.3.0', `Temporary queue failure, try again later (${queueId})`) };

@@ -1,7 +1,8 @@
 /**
  * The spool: one file per message under `<spool>/<shard>/<queueId>`. A body is written to
- * `<queueId>.tmp`, fdatasync'd and renamed; the rename becomes durable with the directory's
- * fsync, which the group commit does once per directory for a whole batch.
+ * `<queueId>.tmp` and renamed; the group commit then fdatasyncs the files of a whole batch
+ * together (the file system merges concurrent syncs into few journal commits) and fsyncs each
+ * directory once, which makes the renames durable.
  *
  * The shard is one character of the queue id's time part that changes every 2.5 s (ids are
  * base-50 milliseconds), so messages arriving together land in the same directory and share
@@ -29,14 +30,23 @@ export function spoolPaths(spoolDir: string, queueId: string): SpoolPaths {
 }
 
 export type SpoolWriteResult =
-  | { readonly ok: true; readonly size: number; readonly head: Buffer }
+  | {
+      readonly ok: true;
+      readonly size: number;
+      readonly head: Buffer;
+      /** fdatasync and close; called by the group commit so a batch's syncs are issued together. */
+      readonly sync: () => Promise<void>;
+      /** close without syncing (the message is being discarded). */
+      readonly discard: () => Promise<void>;
+    }
   | { readonly ok: false; readonly problem: 'too-big'; readonly size: number };
 
 const knownDirs = new Set<string>();
 
 /**
- * Streams `prefix` + `body` into `paths.tmp`, fdatasyncs and closes it. Returns the size and
- * the first octets (up to HEADER_SCAN_LIMIT). Removes the file and rethrows if the stream fails;
+ * Streams `prefix` + `body` into `paths.tmp` and leaves it open: the caller syncs it (`sync`,
+ * fdatasync + close) or drops it (`discard`). Returns the size and the first octets (up to
+ * HEADER_SCAN_LIMIT). Removes the file and rethrows if the stream fails;
  * removes it and returns too-big past `maxSize` (the prefix does not count).
  */
 export async function writeSpoolFile(
@@ -78,10 +88,21 @@ export async function writeSpoolFile(
       }
     }
     if (pendingBytes > 0) await fh.writev(pending);
-    await fh.datasync();
-    await fh.close();
+    const open = fh;
     fh = undefined;
-    return { ok: true, size: bodySize + prefix.length, head: Buffer.concat(head).subarray(0, HEADER_SCAN_LIMIT) };
+    return {
+      ok: true,
+      size: bodySize + prefix.length,
+      head: Buffer.concat(head).subarray(0, HEADER_SCAN_LIMIT),
+      sync: async () => {
+        try {
+          await open.datasync();
+        } finally {
+          await open.close();
+        }
+      },
+      discard: () => open.close().catch(() => {}),
+    };
   } catch (err) {
     if (fh) await fh.close().catch(() => {});
     await unlink(paths.tmp).catch(() => {});
