@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { generateDkimKey } from './keys.js';
-import { chooseSigningKey, createOutboundSigner, fromHeaderDomain, signMessage } from './sign.js';
+import { chooseSigningKey, createOutboundSigner, fromHeaderDomain, signBeforeInject, signMessage } from './sign.js';
 
 let dataDir: string;
 const msg = (from: string) => Buffer.from(`From: ${from}\r\nSubject: s\r\n\r\nbody\r\n`);
@@ -71,5 +71,41 @@ describe('createOutboundSigner', () => {
       signMessage(msg('a@x.test'), { domain: 'x.test', selector: 's', privateKeyPem: 'not a key' }),
       /DKIM signing for x\.test failed/,
     );
+  });
+});
+
+describe('signBeforeInject', () => {
+  it('signs a bounce body (null sender, From MAILER-DAEMON@hostname) before injecting it', async () => {
+    const seen: Array<{ from: string; body: Buffer; origin: string }> = [];
+    const inject = signBeforeInject(
+      async (m: { from: string; body: Buffer; origin: string }) => {
+        seen.push(m);
+        return 'queued';
+      },
+      createOutboundSigner({ dataDir, hostname: 'mx.ours.test' }),
+      'body',
+    );
+    const body = msg('MAILER-DAEMON@mx.ours.test');
+    assert.equal(await inject({ from: '', body, origin: 'bounce' }), 'queued');
+    assert.equal(seen.length, 1);
+    assert.match(seen[0]?.body.toString() ?? '', /^DKIM-Signature: .*d=mx\.ours\.test;/s);
+    assert.equal(seen[0]?.origin, 'bounce');
+  });
+  it('injects unsigned, once, when the signer fails', async () => {
+    const seen: Buffer[] = [];
+    const errors: unknown[] = [];
+    const broken = { sign: async () => Promise.reject(new Error('bad key')), signatureFor: async () => null };
+    const inject = signBeforeInject(
+      async (m: { from: string; raw: Buffer }) => {
+        seen.push(m.raw);
+      },
+      broken,
+      'raw',
+      (e) => errors.push(e),
+    );
+    const raw = msg('a@from.test');
+    await inject({ from: 'a@from.test', raw });
+    assert.deepEqual(seen, [raw]);
+    assert.equal(errors.length, 1);
   });
 });

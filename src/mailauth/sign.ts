@@ -120,3 +120,25 @@ export function createOutboundSigner(ctx: SignerContext & { readonly enabled?: b
     },
   };
 }
+
+/**
+ * Wraps an `inject` function (bounce notices: field `body`; vacation replies: field `raw`) so
+ * each message is DKIM-signed before it enters the queue. A signing fault is reported through
+ * `onError` and the message goes in unsigned: a broken key must not lose a bounce.
+ */
+export function signBeforeInject<K extends string, M extends { readonly from: string } & Record<K, Buffer>, R>(
+  inject: (msg: M) => Promise<R>,
+  signer: OutboundSigner,
+  field: K,
+  onError: (err: unknown) => void = () => {},
+): (msg: M) => Promise<R> {
+  return async (msg) => {
+    try {
+      const { message, signedBy } = await signer.sign(msg[field], msg.from);
+      if (signedBy) return await inject({ ...msg, [field]: message });
+    } catch (err) {
+      onError(err);
+    }
+    return inject(msg);
+  };
+}
