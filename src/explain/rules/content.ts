@@ -47,7 +47,7 @@ export const contentRules: TextRule[] = [
   {
     reason: 'policyviolation',
     example: '554 5.7.9 Message not accepted for policy reasons.',
-    text: /policy reasons|denied by policy|\bheader error\b|(?:local|security|content|message|email|mail|site) polic(?:y|ies)|policy (?:violation|rejection|restriction)|violat(?:es?|ion of) (?:our|the) polic|attachment(?:s)? (?:type |with .*)?(?:not allowed|not permitted|blocked|forbidden|rejected)|prohibited (?:attachment|file)|(?:file|attachment) (?:type|extension|name) (?:is )?(?:not allowed|blocked|forbidden|prohibited)|multiple (?:from|sender)|executable|dangerous (?:file|attachment)/,
+    text: /policy reasons|content restrictions|denied by policy|\bheader error\b|(?:local|security|content|message|email|mail|site) polic(?:y|ies)|policy (?:violation|rejection|restriction)|violat(?:es?|ion of) (?:our|the) polic|attachment(?:s)? (?:type |with .*)?(?:not allowed|not permitted|blocked|forbidden|rejected)|prohibited (?:attachment|file)|(?:file|attachment) (?:type|extension|name) (?:is )?(?:not allowed|blocked|forbidden|prohibited)|multiple (?:from|sender)|executable|dangerous (?:file|attachment)/,
   },
   // 550 5.7.1 Mail from this sender is filtered by the recipient's settings
   {

@@ -1,0 +1,161 @@
+/**
+ * parseBounce on small hand-written messages: an RFC 3464 report, an RFC 6533 global report,
+ * a plain-text notice, a forwarded bounce, a relay refusal, an auto-reply and a plain mail.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { parseBounce } from './parse-bounce.js';
+
+const dsn = (type: string, fields: string) =>
+  Buffer.from(
+    [
+      'From: MAILER-DAEMON@mx.example.org',
+      'To: alice@example.org',
+      'Subject: Undelivered Mail Returned to Sender',
+      'Content-Type: multipart/report; report-type=delivery-status; boundary="B"',
+      '',
+      '--B',
+      'Content-Type: text/plain',
+      '',
+      'I am sorry to have to inform you that your message could not be delivered.',
+      '--B',
+      `Content-Type: ${type}`,
+      '',
+      'Reporting-MTA: dns; mx.example.org',
+      '',
+      fields,
+      '--B',
+      'Content-Type: text/rfc822-headers',
+      '',
+      'From: Alice <alice@example.org>',
+      'To: bob@example.net',
+      'Subject: lunch?',
+      'Message-ID: <m1@example.org>',
+      '--B--',
+      '',
+    ].join('\r\n'),
+  );
+
+describe('parseBounce', () => {
+  it('reads an RFC 3464 report: address, codes, remote host, step, original headers', () => {
+    const report = parseBounce(
+      dsn(
+        'message/delivery-status',
+        [
+          'Final-Recipient: rfc822; bob@example.net',
+          'Action: failed',
+          'Status: 5.1.1',
+          'Remote-MTA: dns; mx.example.net',
+          'Diagnostic-Code: smtp; 550 5.1.1 <bob@example.net>: Recipient address rejected:',
+          '    User unknown in virtual mailbox table (in reply to RCPT TO command)',
+        ].join('\r\n'),
+      ),
+    );
+    assert.deepEqual(report, {
+      kind: 'bounce',
+      mta: 'mx.example.org',
+      recipients: [
+        {
+          address: 'bob@example.net',
+          status: '5.1.1',
+          replyCode: '550',
+          reason: 'userunknown',
+          hard: true,
+          diagnostic:
+            '550 5.1.1 <bob@example.net>: Recipient address rejected: User unknown in virtual mailbox table (in reply to RCPT TO command)',
+          remoteMta: 'mx.example.net',
+          command: 'RCPT',
+          action: 'failed',
+          parser: 'rfc3464',
+        },
+      ],
+      original: {
+        messageId: '<m1@example.org>',
+        subject: 'lunch?',
+        from: 'Alice <alice@example.org>',
+        to: 'bob@example.net',
+      },
+    });
+  });
+
+  it('reads message/global-delivery-status (RFC 6533) the same way', () => {
+    const report = parseBounce(
+      dsn(
+        'message/global-delivery-status',
+        'Final-Recipient: rfc822; bob@example.net\nAction: failed\nStatus: 5.2.2\nDiagnostic-Code: smtp; 552 5.2.2 Mailbox full',
+      ),
+    );
+    assert.deepEqual(
+      report?.recipients.map((r) => [r.address, r.reason, r.status, r.replyCode, r.hard]),
+      [['bob@example.net', 'mailboxfull', '5.2.2', '552', false]],
+    );
+  });
+
+  it('reads a plain-text notice and finds the relay refusal', () => {
+    const raw = [
+      'From: Mail Delivery System <MAILER-DAEMON@relay.example.org>',
+      'To: alice@example.org',
+      'Subject: Mail delivery failed: returning message to sender',
+      '',
+      'This message was created automatically by mail delivery software.',
+      '',
+      'A message that you sent could not be delivered to one or more of its',
+      'recipients. This is a permanent error. The following address(es) failed:',
+      '',
+      '  carol@elsewhere.example',
+      '    host mx.elsewhere.example [192.0.2.7]',
+      '    SMTP error from remote mail server after RCPT TO:<carol@elsewhere.example>:',
+      '    553 5.7.1 <carol@elsewhere.example>: Relay access denied',
+      '',
+      '------ This is a copy of the message, including all the headers. ------',
+      '',
+      'From: alice@example.org',
+      'To: carol@elsewhere.example',
+      '',
+    ].join('\n');
+    const r = parseBounce(Buffer.from(raw))?.recipients[0];
+    assert.deepEqual(
+      [r?.address, r?.reason, r?.status, r?.replyCode, r?.command, r?.remoteMta, r?.parser],
+      ['carol@elsewhere.example', 'norelaying', '5.7.1', '553', 'RCPT', 'mx.elsewhere.example', 'exim'],
+    );
+  });
+
+  it('reads a bounce that a user forwarded as an attachment', () => {
+    const inner = dsn(
+      'message/delivery-status',
+      'Final-Recipient: rfc822; bob@example.net\nAction: failed\nStatus: 5.1.1',
+    );
+    const raw = Buffer.concat([
+      Buffer.from(
+        'From: alice@example.org\nTo: help@example.org\nSubject: Fwd: what is this?\nContent-Type: multipart/mixed; boundary=F\n\n--F\nContent-Type: text/plain\n\nCan you explain this?\n--F\nContent-Type: message/rfc822\n\n',
+      ),
+      inner,
+      Buffer.from('\n--F--\n'),
+    ]);
+    assert.deepEqual(
+      parseBounce(raw)?.recipients.map((r) => [r.address, r.reason]),
+      [['bob@example.net', 'userunknown']],
+    );
+  });
+
+  it('reports an auto-reply as vacation', () => {
+    const raw =
+      'From: dave@example.net\nTo: alice@example.org\nSubject: Out of office\nAuto-Submitted: auto-replied\n\nBack on Monday.\n';
+    const report = parseBounce(Buffer.from(raw));
+    assert.equal(report?.kind, 'vacation');
+    assert.deepEqual(
+      report?.recipients.map((r) => [r.address, r.reason, r.status, r.replyCode]),
+      [['dave@example.net', 'vacation', '', '']],
+    );
+  });
+
+  it('returns null for an ordinary message', () => {
+    assert.equal(parseBounce(Buffer.from('From: a@example.org\nTo: b@example.net\nSubject: hi\n\nhello\n')), null);
+  });
+
+  it('does not throw on garbage', () => {
+    for (const junk of ['', '\n\n\n', 'Content-Type: multipart/report\n\n--', '\u0000\u00ff'.repeat(1000)]) {
+      assert.doesNotThrow(() => parseBounce(Buffer.from(junk, 'latin1')));
+    }
+  });
+});
