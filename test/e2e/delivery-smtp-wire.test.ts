@@ -240,6 +240,30 @@ describe('what the SMTP client sends', () => {
       `AUTH PLAIN ${plain}`,
     ]);
 
+    const plainPeer = await startScriptedPeer({ auth });
+    peers.push(plainPeer);
+    const noTls = createSmtpTransport({
+      resolver: dns.resolver,
+      hostname: 'mail.ours.test',
+      config: deliverySchema.parse({
+        smarthost: {
+          host: '127.0.0.1',
+          port: plainPeer.port,
+          username: 'relay-user',
+          password: 's3cret',
+          tls: 'opportunistic',
+        },
+        timeouts: TIMEOUTS,
+      }),
+    });
+    transports.push(noTls);
+    const [clear] = await noTls.deliver(await job('x\r\n', { rcpts: [{ address: 'zoe@anywhere.example' }] }));
+    assert.equal(clear?.status, 'deferred');
+    assert.deepEqual(clear?.reply.lines, [
+      `not sending credentials to 127.0.0.1[127.0.0.1]:${plainPeer.port} without TLS`,
+    ]);
+    assert.deepEqual(plainPeer.connections[0]?.commands, ['EHLO mail.ours.test', 'QUIT']);
+
     const bad = make('wrong');
     transports.push(bad);
     const [d] = await bad.deliver(await job('x\r\n', { rcpts: [{ address: 'zoe@anywhere.example' }] }));

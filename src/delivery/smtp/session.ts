@@ -194,6 +194,11 @@ export class SmtpSession {
     }
 
     if (opts.auth) {
+      if (!s.tlsActive) {
+        // Never send the relay password in clear text (RFC 4954 §4 wants a protected channel for PLAIN).
+        await s.quit();
+        return fail('auth', reply(451, '4.7.0', `not sending credentials to ${where(opts)} without TLS`), true);
+      }
       const authFailure = await s.authenticate(opts.auth);
       if (authFailure) return fail('auth', authFailure, true);
     }
