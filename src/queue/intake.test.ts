@@ -185,10 +185,19 @@ describe('intake', () => {
 
   it('discards the partial file and rejects when the engine destroys the body stream', async () => {
     const t = await setup();
-    const body = new Readable({ read() {} });
-    body.push(Buffer.from('Subject: x\r\n\r\npartial'));
-    setTimeout(() => body.destroy(new Error('bare LF')), 10);
+    // mid-stream: the first chunk is written, then the engine gives up
+    let reads = 0;
+    const body = new Readable({
+      read() {
+        if (reads++ === 0) this.push(Buffer.from('Subject: x\r\n\r\npartial'));
+        else this.destroy(new Error('bare LF'));
+      },
+    });
     await assert.rejects(t.intake.onData(view, envelope(['bob@ours.test']), body), /bare LF/);
+    // before we read anything: the error must not escape as an uncaught exception
+    const early = new Readable({ read() {} });
+    early.destroy(new Error('message too big'));
+    await assert.rejects(t.intake.onData(view, envelope(['bob@ours.test']), early), /message too big/);
     for (const s of await readdir(t.spool)) assert.deepEqual(await readdir(join(t.spool, s)), []);
     assert.deepEqual(await t.store.listMessages(), []);
     await t.close();

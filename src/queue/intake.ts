@@ -198,6 +198,9 @@ export function createIntake(deps: IntakeDeps): Intake {
         body.resume();
         return shuttingDown;
       }
+      // The engine may destroy the stream before we start reading it; without a listener
+      // that error would be uncaught. The iteration below still sees it (stream.errored).
+      body.on('error', () => {});
       const r = await track(
         accept({
           from: envelope.from,
@@ -234,6 +237,7 @@ export function createIntake(deps: IntakeDeps): Intake {
         if (!parsed.ok) return { ok: false, reply: reply(553, '5.1.7', `${msg.from}: bad sender address syntax`) };
         from = parsed.value;
       }
+      if (!Buffer.isBuffer(msg.body)) msg.body.on('error', () => {}); // seen by the iteration instead
       const body: AsyncIterable<Buffer> | Iterable<Buffer> = Buffer.isBuffer(msg.body)
         ? [msg.body]
         : (msg.body as AsyncIterable<Buffer>);
