@@ -25,7 +25,7 @@ fi
 if ./bin/mailward explain --help >/dev/null 2>&1; then
   MAILWARD=(./bin/mailward explain --jsonl)
 else
-  MAILWARD=(node --import tsx test/e2e/explain-cli-harness.ts explain --jsonl)
+  MAILWARD=(node --import tsx src/cli/commands/explain.ts explain --jsonl)
 fi
 SISIMAI=(perl bench/sisimai-jsonl.pl)
 

@@ -7,6 +7,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { basename } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { Command } from 'commander';
 import { parseBounce } from '../../explain/parse-bounce.js';
 import { explainText } from '../../explain/render.js';
@@ -91,4 +92,16 @@ export function runJsonl(files: string[]): void {
   }
   if (buf) out.writeOut(buf);
   if (unreadable) throw new CliError(`explain: ${unreadable} file(s) could not be read`, EXIT_FAILED);
+}
+
+// Run as a script (`node --import tsx src/cli/commands/explain.ts explain …`): bench/bounces.sh
+// uses this until cli/main.ts registers the command.
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const { Command } = await import('commander');
+  const program = new Command('mailward');
+  registerExplainCommand(program);
+  program.parseAsync(process.argv).catch((err: Error & { exitCode?: number }) => {
+    process.stderr.write(`${err.message}\n`);
+    process.exitCode = err.exitCode ?? EXIT_FAILED;
+  });
 }
