@@ -4,7 +4,8 @@
  * header that records them (RFC 8601 §2). The checks themselves are the `mailauth` library's;
  * this file chooses its options and turns its answer into our decision: accept, quarantine
  * (mark), or refuse with `550 5.7.1` when the From domain asks for `p=reject` (§6.6.4, `pct`
- * sampling included: a message not selected gets the next lower policy).
+ * sampling included: a message not selected gets the next lower policy). Several From
+ * addresses (§6.6.1): each author domain is evaluated and the strictest result applies.
  * Applies to mail on the mx listener from unauthenticated, untrusted clients; the caller decides.
  * The message may carry our own Received header on top: no check reads Received fields.
  * Security: the message and HELO are untrusted. Only IP, HELO and MAIL FROM from the session
@@ -12,7 +13,7 @@
  * through the injected resolver; text placed in the reply is reduced to domain characters.
  */
 import type { Readable } from 'node:stream';
-import { authenticate } from 'mailauth';
+import { authenticate, type DMARCResult, dmarc } from 'mailauth';
 import { type Reply, reply } from '../core/reply.js';
 
 /** `dns.promises.resolve`-shaped lookup: TXT answers are arrays of character-strings. */
@@ -48,11 +49,11 @@ export interface InboundResults {
   readonly spf: string;
   /** `pass` if any signature passed, else the first signature's result, else `none`. */
   readonly dkim: string;
-  /** DMARC result (pass, fail, none, temperror), or `none` with no single From address. */
+  /** DMARC result (pass, fail, none, temperror); with several From domains, the strictest one's; `none` without From. */
   readonly dmarc: string;
   /** The policy the From domain publishes for this message (p= or sp=), null without a record. */
   readonly dmarcPolicy: DmarcPolicy | null;
-  /** Domain of the From header, lower case, or null. */
+  /** The From domain the DMARC decision is about (lower case), or null without From. */
   readonly fromDomain: string | null;
   readonly dkimSignatures: ReadonlyArray<{
     readonly domain: string;
@@ -83,31 +84,73 @@ export async function verifyInbound(input: InboundInput): Promise<InboundVerdict
     disableBimi: true,
   });
 
-  const signatures = (auth.dkim.results ?? []).map((r) => ({
-    domain: String(r.signingDomain ?? '').toLowerCase(),
+  // mailauth reports an unsigned message as one pseudo-result without a domain: not a signature.
+  const signed = (auth.dkim.results ?? []).filter((r) => r.signingDomain);
+  const signatures = signed.map((r) => ({
+    domain: String(r.signingDomain).toLowerCase(),
     selector: String(r.selector ?? ''),
     result: r.status.result,
   }));
   const dkim = signatures.some((s) => s.result === 'pass') ? 'pass' : (signatures[0]?.result ?? 'none');
   const spf = auth.spf ? auth.spf.status.result : 'none';
-  const dmarc = auth.dmarc ? auth.dmarc.status.result : 'none';
-  const published = auth.dmarc ? auth.dmarc.policy : undefined;
-  const dmarcPolicy = isPolicy(published) ? published : null;
-  const fromDomain = domainOf(auth.dkim.headerFrom);
+  let header = authResultsFields(auth.headers);
 
-  const results: InboundResults = { spf, dkim, dmarc, dmarcPolicy, fromDomain, dkimSignatures: signatures };
-  const header = authResultsFields(auth.headers);
+  let decisive: DMARCResult | false = auth.dmarc;
+  const authors = [...new Set((auth.dkim.headerFrom ?? []).map(domainOf).filter((d): d is string => d !== null))];
+  let fromDomain = authors.length === 1 ? (authors[0] ?? null) : null;
+  if (!decisive && (auth.dkim.headerFrom ?? []).length > 1 && authors.length > 0) {
+    // mailauth skips DMARC when From holds several addresses; that must not be a way around
+    // p=reject. RFC 7489 §6.6.1: evaluate each author domain and apply the strictest result.
+    const spfDomains = auth.spf && auth.spf.status.result === 'pass' ? [auth.spf.domain] : [];
+    const dkimDomains = signed
+      .filter((r) => r.status.result === 'pass')
+      .map((r) => ({ id: r.id, domain: r.signingDomain, aligned: r.status.aligned, underSized: r.status.underSized }));
+    const each: Array<{ domain: string; result: DMARCResult }> = [];
+    for (const domain of authors) {
+      const arcResult = auth.arc || undefined;
+      const result = await dmarc({
+        headerFrom: domain,
+        spfDomains,
+        dkimDomains,
+        arcResult,
+        resolver: input.resolver as never,
+      });
+      if (result) each.push({ domain, result });
+    }
+    header = appendResults(
+      header,
+      each.map((e) => e.result.info),
+    );
+    const worst = each.reduce<(typeof each)[number] | null>(
+      (w, e) => (severity(e.result) > (w ? severity(w.result) : -1) ? e : w),
+      null,
+    );
+    if (worst) {
+      decisive = worst.result;
+      fromDomain = worst.domain;
+    }
+  }
+  const dmarcResult = decisive ? decisive.status.result : 'none';
+  const dmarcPolicy = decisive && isPolicy(decisive.policy) ? decisive.policy : null;
+  const results: InboundResults = {
+    spf,
+    dkim,
+    dmarc: dmarcResult,
+    dmarcPolicy,
+    fromDomain,
+    dkimSignatures: signatures,
+  };
 
   let applied: DmarcPolicy = 'none';
-  if (dmarc === 'fail' && dmarcPolicy && auth.dmarc) {
+  if (dmarcResult === 'fail' && dmarcPolicy && decisive) {
     applied = dmarcPolicy;
-    const pct = typeof auth.dmarc.pct === 'number' ? auth.dmarc.pct : 100;
+    const pct = typeof decisive.pct === 'number' ? decisive.pct : 100;
     // RFC 7489 §6.6.4: a message not selected by pct gets the next lower policy.
     if (pct < 100 && (input.random ?? Math.random)() * 100 >= pct) applied = lower(applied);
     if (applied === 'reject' && !input.enforceDmarc) applied = 'quarantine';
   }
   if (applied === 'reject') {
-    const domain = safeDomain(fromDomain ?? (auth.dmarc ? auth.dmarc.domain : 'unknown'));
+    const domain = safeDomain(fromDomain ?? (decisive ? decisive.domain : 'unknown'));
     return {
       header,
       reject: reply(550, '5.7.1', `Message rejected: From domain ${domain} fails DMARC and its policy is p=reject`),
@@ -132,9 +175,19 @@ function lower(p: DmarcPolicy): DmarcPolicy {
   return p === 'reject' ? 'quarantine' : 'none';
 }
 
-function domainOf(headerFrom: readonly string[] | undefined): string | null {
-  if (headerFrom?.length !== 1) return null;
-  const addr = headerFrom[0] ?? '';
+/** Failing under the strictest policy ranks highest; any result beats none. */
+function severity(r: DMARCResult): number {
+  if (r.status.result !== 'fail') return 0;
+  return r.policy === 'reject' ? 3 : r.policy === 'quarantine' ? 2 : 1;
+}
+
+/** Adds result rows (`dmarc=…`) to the one Authentication-Results field. */
+function appendResults(header: string, rows: readonly string[]): string {
+  if (!header.endsWith('\r\n') || rows.length === 0) return header;
+  return `${header.slice(0, -2)};\r\n ${rows.join(';\r\n ')}\r\n`;
+}
+
+function domainOf(addr: string): string | null {
   const at = addr.lastIndexOf('@');
   const domain = (at >= 0 ? addr.slice(at + 1) : addr).trim().toLowerCase();
   return domain || null;

@@ -176,4 +176,33 @@ describe('verifyInbound', () => {
     assert.equal(v.reject, undefined);
     assert.equal(v.quarantine, false);
   });
+
+  it('cannot be bypassed with a second From address: every author domain is checked (RFC 7489 §6.6.1)', async () => {
+    for (const from of ['From: ceo@strict.test, me@nowhere.test', 'From: me@nowhere.test\r\nFrom: ceo@strict.test']) {
+      const m = Buffer.from(`${from}\r\nSubject: two authors\r\n\r\nbody\r\n`);
+      const v = await verifyInbound(input({ message: m, ip: '127.0.0.9', mailFrom: '' }));
+      assert.equal(v.results.dmarc, 'fail', from);
+      assert.equal(v.results.fromDomain, 'strict.test');
+      assert.equal(
+        v.reject?.lines[0],
+        'Message rejected: From domain strict.test fails DMARC and its policy is p=reject',
+      );
+      // One dmarc= row per author domain, in From order.
+      const rows = v.header.split(';\r\n ').filter((r) => r.startsWith('dmarc='));
+      const expected = [
+        'dmarc=fail (p=REJECT arc=none) header.from=strict.test header.d=strict.test',
+        'dmarc=none header.from=nowhere.test',
+      ];
+      assert.deepEqual(
+        rows.map((r) => r.trimEnd()),
+        from.startsWith('From: ceo') ? expected : expected.reverse(),
+      );
+    }
+  });
+
+  it('lists no DKIM signature for an unsigned message', async () => {
+    const v = await verifyInbound(input({ message: message('alice@sender.test', 'unsigned') }));
+    assert.deepEqual(v.results.dkimSignatures, []);
+    assert.equal(v.results.dkim, 'none');
+  });
 });
