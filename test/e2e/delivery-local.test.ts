@@ -97,6 +97,19 @@ describe('local delivery into Maildir', () => {
     assert.equal(all.filter((f) => f.includes('.QONCE_')).length, 1);
   });
 
+  it('finds the earlier copy by its exact name when the crash came before the marker was written', async () => {
+    const t = createLocalTransport({ dataDir, directory: directory(users), hostname: 'mx.ours.test' });
+    const j = await job(['bob@ours.test'], 'Subject: nomarker\r\n\r\nx\r\n', 'QNOMARK');
+    await t.deliver(j);
+    const markers = join(dataDir, 'mail', 'ours.test', 'bob', 'delivered');
+    const mine = (await readdir(markers)).filter((f) => f.startsWith('QNOMARK_'));
+    assert.equal(mine.length, 1);
+    await rm(join(markers, mine[0] ?? ''));
+    const [again] = await t.deliver({ ...j, attempt: 2 });
+    assert.equal(again?.status, 'delivered');
+    assert.equal((await readdir(join(maildir('bob'), 'new'))).filter((f) => f.includes('.QNOMARK_')).length, 1);
+  });
+
   it('fails with 5.4.6 when Delivered-To already names the recipient (mail loop)', async () => {
     const t = createLocalTransport({ dataDir, directory: directory(users), hostname: 'mx.ours.test' });
     const body =

@@ -7,19 +7,21 @@
  * a crash never loses an acknowledged one. RFC 5321 §4.4 (Return-Path), RFC 9228
  * (Delivered-To). Maildir++ `,S=<size>` in the file name.
  * Idempotency (STYLE.md §4): the name in new/ is derived from the spool file's time, the
- * queue id and the recipient, never from the clock, so a delivery repeated after a crash
- * finds the earlier copy (in new/, or in cur/ with ":2,<flags>") and reports it as delivered
- * instead of making a second copy. link(2) also refuses to overwrite, unlike rename(2).
+ * queue id and the recipient, never from the clock, and a marker is written after it
+ * (delivery-markers.ts), so a delivery repeated after a crash finds the earlier copy with a
+ * stat or two and reports it as delivered instead of making a second copy. link(2) also
+ * refuses to overwrite, unlike rename(2).
  * Security: writes only under `root` (mailbox-path.ts encodes the address); files are
  * created 0600 and directories 0700; the message is copied as bytes, never interpreted.
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { link, mkdir, open, readdir, stat, unlink } from 'node:fs/promises';
+import { link, mkdir, open, stat, unlink } from 'node:fs/promises';
 import { hostname as osHostname } from 'node:os';
 import { join } from 'node:path';
 import type { DeliveryOutcome } from '../../core/delivery-outcome.js';
 import { reply } from '../../core/reply.js';
+import { hasMarker, markerPath, writeMarker } from './delivery-markers.js';
 import { hasDeliveredTo } from './header-scan.js';
 import { mailboxDir } from './mailbox-path.js';
 import { maildirUsage } from './quota.js';
@@ -59,21 +61,6 @@ export async function ensureMaildir(maildir: string): Promise<void> {
   for (const sub of ['tmp', 'new', 'cur']) await mkdir(join(maildir, sub), { recursive: true, mode: 0o700 });
 }
 
-/** Finds an earlier delivery of this queue id to this recipient (new/ or cur/, any flags). */
-async function findEarlier(maildir: string, marker: string, exactNew: string): Promise<boolean> {
-  try {
-    await stat(join(maildir, 'new', exactNew));
-    return true;
-  } catch {
-    // not in new/: the reader may have moved it to cur/ (and renamed it with flags)
-  }
-  for (const sub of ['cur', 'new']) {
-    const names = await readdir(join(maildir, sub));
-    if (names.some((n) => n.includes(marker))) return true;
-  }
-  return false;
-}
-
 export async function deliverToMaildir(opts: MaildirDelivery): Promise<DeliveryOutcome> {
   const rcpt = opts.address.toLowerCase();
   const done = (status: DeliveryOutcome['status'], r: ReturnType<typeof reply>): DeliveryOutcome => ({
@@ -96,10 +83,12 @@ export async function deliverToMaildir(opts: MaildirDelivery): Promise<DeliveryO
 
   // Deterministic across attempts: spool time (the file is never rewritten), queue id, recipient.
   const rcptHash = createHash('sha256').update(rcpt).digest('hex').slice(0, 12);
-  // The search looks for the queue id and hash only, so a changed host name or spool time cannot hide a copy.
-  const marker = `.${opts.queueId}_${rcptHash}.`;
-  const finalName = `${Math.floor(body.mtimeMs / 1000)}${marker}${host},S=${size}`;
-  if (await findEarlier(maildir, marker, finalName)) {
+  const id = opts.queueId.replace(/[/.:]/g, '_');
+  const finalName = `${Math.floor(body.mtimeMs / 1000)}.${id}_${rcptHash}.${host},S=${size}`;
+  // The marker survives the reader moving the file to cur/; the exact name in new/ covers a
+  // crash between the link and the marker.
+  const marker = markerPath(maildir, opts.queueId, rcptHash);
+  if ((await hasMarker(marker)) || (await hasMarker(join(maildir, 'new', finalName)))) {
     return done(
       'delivered',
       reply(250, '2.0.0', `${rcpt} already delivered (queue id ${opts.queueId}), no second copy`),
@@ -144,5 +133,6 @@ export async function deliverToMaildir(opts: MaildirDelivery): Promise<DeliveryO
   }
   await unlink(tmpPath);
   await fsyncDir(join(maildir, 'new'));
+  await writeMarker(marker, finalName);
   return done('delivered', reply(250, '2.0.0', `${rcpt} delivered to maildir as ${finalName}`));
 }
