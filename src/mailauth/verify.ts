@@ -40,6 +40,8 @@ export interface InboundInput {
   readonly enforceDmarc: boolean;
   /** For `pct=` sampling; [0, 1). Default Math.random. */
   readonly random?: () => number;
+  /** Bound on each DNS query (default 5000 ms); a slow query becomes a temperror for that check only. */
+  readonly queryTimeoutMs?: number;
 }
 
 export type DmarcPolicy = 'none' | 'quarantine' | 'reject';
@@ -73,12 +75,13 @@ export interface InboundVerdict {
 }
 
 export async function verifyInbound(input: InboundInput): Promise<InboundVerdict> {
+  const resolver = withTimeout(input.resolver, input.queryTimeoutMs ?? 5000);
   const auth = await authenticate(input.message, {
     ip: input.ip,
     helo: input.helo ?? undefined,
     sender: input.mailFrom || undefined,
     mta: input.hostname,
-    resolver: input.resolver as never,
+    resolver: resolver as never,
     trustReceived: false,
     // BIMI is about logos, not trust; skipping it saves DNS lookups on every message.
     disableBimi: true,
@@ -113,7 +116,7 @@ export async function verifyInbound(input: InboundInput): Promise<InboundVerdict
         spfDomains,
         dkimDomains,
         arcResult,
-        resolver: input.resolver as never,
+        resolver: resolver as never,
       });
       if (result) each.push({ domain, result });
     }
@@ -159,6 +162,31 @@ export async function verifyInbound(input: InboundInput): Promise<InboundVerdict
     };
   }
   return { header, quarantine: applied === 'quarantine', results };
+}
+
+/**
+ * Bounds each query. Whole-check deadlines would let a sender with slow DNS (its own SPF
+ * includes) run out the clock on the From domain's DMARC lookup; per query, a slow answer is
+ * a temperror for the check that asked, and DMARC for the From domain still gets its turn.
+ */
+function withTimeout(resolve: DnsResolve, ms: number): DnsResolve {
+  return (name, rrtype) =>
+    new Promise((ok, fail) => {
+      const timer = setTimeout(
+        () => fail(Object.assign(new Error(`DNS timeout for ${rrtype} ${name}`), { code: 'ETIMEOUT' })),
+        ms,
+      );
+      resolve(name, rrtype).then(
+        (v) => {
+          clearTimeout(timer);
+          ok(v);
+        },
+        (e) => {
+          clearTimeout(timer);
+          fail(e);
+        },
+      );
+    });
 }
 
 /** Keeps only the Authentication-Results field(s) of mailauth's header block (it also writes Received-SPF). */

@@ -205,4 +205,29 @@ describe('verifyInbound', () => {
     assert.deepEqual(v.results.dkimSignatures, []);
     assert.equal(v.results.dkim, 'none');
   });
+
+  it('bounds each DNS query: a sender whose SPF never answers still meets the From domain p=reject', {
+    timeout: 5000,
+  }, async () => {
+    const real = resolveWith(dns.resolver);
+    const asked: string[] = [];
+    const resolver = (name: string, rrtype: string) => {
+      asked.push(`${rrtype} ${name}`);
+      return name === 'slow.test' ? new Promise<never>(() => {}) : real(name, rrtype);
+    };
+    const started = Date.now();
+    const v = await verifyInbound(
+      input({
+        message: message('ceo@strict.test', 'slow'),
+        ip: '127.0.0.9',
+        mailFrom: 'x@slow.test',
+        resolver,
+        queryTimeoutMs: 150,
+      }),
+    );
+    assert.ok(Date.now() - started < 3000, 'answered within the per-query bound');
+    assert.deepEqual([v.results.spf, v.results.dmarc], ['temperror', 'fail']);
+    assert.equal(v.reject?.code, 550);
+    assert.ok(asked.includes('TXT slow.test') && asked.includes('TXT _dmarc.strict.test'), asked.join(', '));
+  });
 });
