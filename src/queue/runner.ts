@@ -16,6 +16,7 @@ import { newQueueId } from '../core/ids.js';
 import { type Reply, reply, replyText } from '../core/reply.js';
 import type { DeliveryJob, Transport } from '../delivery/transport.js';
 import type {
+  AppliedJob,
   ClaimedMessage,
   QueueMessage,
   QueueRecipient,
@@ -84,6 +85,39 @@ export function createRunner(deps: RunnerDeps): Runner {
   let timer: NodeJS.Timeout | undefined;
   let dispatching: Promise<RunSummary> | null = null;
   let kickPending = false;
+
+  // Finished jobs are recorded in batches: one transaction (one fsync) for every job that
+  // finished in the same turn of the event loop, instead of one each.
+  type Applied = Awaited<ReturnType<QueueStore['applyResults']>>;
+  let toRecord: { item: AppliedJob; resolve(a: Applied): void; reject(e: unknown): void }[] = [];
+  let recording: Promise<void> | null = null;
+  const nextTurn = () => new Promise<void>((r) => setImmediate(r));
+
+  function record(item: AppliedJob): Promise<Applied> {
+    return new Promise((resolve, reject) => {
+      toRecord.push({ item, resolve, reject });
+      recording ??= recordLoop();
+    });
+  }
+
+  async function recordLoop(): Promise<void> {
+    await nextTurn();
+    while (toRecord.length > 0) {
+      const batch = toRecord;
+      toRecord = [];
+      try {
+        const out = await deps.store.applyResultsBatch(
+          batch.map((b) => b.item),
+          deps.clock.now(),
+        );
+        batch.forEach((b, i) => b.resolve(out[i] ?? null));
+      } catch (err) {
+        for (const b of batch) b.reject(err);
+      }
+      await nextTurn();
+    }
+    recording = null;
+  }
 
   async function destinationOf(domain: string): Promise<string> {
     return deps.isLocalDomain && (await deps.isLocalDomain(domain)) ? 'local' : domain;
@@ -188,7 +222,7 @@ export function createRunner(deps: RunnerDeps): Runner {
         final.push({ ...o, rcpt: r.address });
       }
     }
-    const applied = await deps.store.applyResults(job.message.id, results, now);
+    const applied = await record({ messageId: job.message.id, results });
     for (const res of results) {
       deps.log.info(
         {
@@ -284,6 +318,7 @@ export function createRunner(deps: RunnerDeps): Runner {
         total.recipients += s.recipients;
         if (s.jobs === 0 && running.size === 0) break;
         await Promise.race(running);
+        await nextTurn(); // let the jobs that finished together free their slots before claiming again
       }
       while (running.size > 0) await Promise.allSettled([...running]);
       return total;

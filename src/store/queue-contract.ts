@@ -209,6 +209,39 @@ export function runQueueStoreContract(name: string, factory: QueueStoreFactory):
         assert.deepEqual(events[1]?.reply, r451);
       }));
 
+    it('records the results of several messages in one batch, skipping a deleted one', () =>
+      withStore(async (s) => {
+        await s.insertMessages([message('K1', ['a@x.test']), message('K2', ['b@x.test', 'c@x.test'])]);
+        await s.claimDue('w', T0, 10, LEASE);
+        const ok = reply(250, '2.0.0', 'ok');
+        const out = await s.applyResultsBatch(
+          [
+            {
+              messageId: 'K1',
+              results: [{ address: 'a@x.test', state: 'delivered', event: 'delivered', reply: ok, stage: 'local' }],
+            },
+            { messageId: 'GONE', results: [] },
+            {
+              messageId: 'K2',
+              results: [
+                {
+                  address: 'b@x.test',
+                  state: 'failed',
+                  event: 'failed',
+                  reply: reply(550, '5.1.1', 'no'),
+                  stage: 'rcpt',
+                },
+              ],
+            },
+          ],
+          T0 + 1,
+        );
+        assert.deepEqual(
+          out.map((o) => (o ? [o.done, o.message.id, o.message.recipients.map((r) => r.state)] : null)),
+          [[true, 'K1', ['delivered']], null, [false, 'K2', ['failed', 'pending']]],
+        );
+      }));
+
     it('puts active recipients back to due on recovery, idempotently', () =>
       withStore(async (s) => {
         await s.insertMessages([message('F1', ['a@x.test'])]);

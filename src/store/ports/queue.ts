@@ -126,6 +126,12 @@ export interface RecipientResult {
   readonly nextAttemptAt?: number;
 }
 
+/** One finished job: its message and the results of its recipients. */
+export interface AppliedJob {
+  readonly messageId: string;
+  readonly results: readonly RecipientResult[];
+}
+
 export interface ClaimOptions {
   /** How long the claim holds before another worker may take it over. */
   readonly leaseMs: number;
@@ -160,6 +166,11 @@ export interface QueueStore {
     results: readonly RecipientResult[],
     now: number,
   ): Promise<{ readonly done: boolean; readonly message: QueueMessage } | null>;
+  /** applyResults for several messages in ONE transaction (the runner batches finished jobs). */
+  applyResultsBatch(
+    items: readonly AppliedJob[],
+    now: number,
+  ): Promise<({ readonly done: boolean; readonly message: QueueMessage } | null)[]>;
   /** Puts every claimed ("active") recipient back to due now. Idempotent; returns how many. */
   recoverActive(now: number): Promise<number>;
   /** Earliest next attempt of any unclaimed pending/deferred recipient. */

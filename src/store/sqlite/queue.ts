@@ -9,6 +9,7 @@ import type { DeliveryStage } from '../../core/delivery-outcome.js';
 import type { Notify } from '../../core/envelope.js';
 import { type Reply, reply } from '../../core/reply.js';
 import type {
+  AppliedJob,
   ClaimedMessage,
   ClaimOptions,
   EventFilter,
@@ -174,33 +175,44 @@ export class SqliteQueueStore implements QueueStore {
   }
 
   async applyResults(messageId: string, results: readonly RecipientResult[], now: number) {
+    return (await this.applyResultsBatch([{ messageId, results }], now))[0] ?? null;
+  }
+
+  async applyResultsBatch(items: readonly AppliedJob[], now: number) {
     const done = this.db
-      .transaction(() => {
-        if (!this.s.message.get(messageId)) return null;
-        for (const r of results) {
-          const changed = this.s.update.run({
-            id: messageId,
-            address: r.address,
-            state: r.state,
-            next: r.state === 'deferred' ? (r.nextAttemptAt ?? now) : null,
-            code: r.reply.code,
-            enhanced: r.reply.enhanced,
-            text: r.reply.lines.join('\n'),
-            host: r.remote?.host ?? null,
-            ip: r.remote?.ip ?? null,
-            stage: r.stage,
-            now,
-          }).changes;
-          if (changed > 0) this.logEvent(now, messageId, r.address, r.event, r.reply, r.remote, r.stage, null);
-        }
-        const open = (this.s.open.get(messageId) as { n: number }).n;
-        if (open === 0) this.s.markDone.run(now, messageId);
-        return open === 0;
-      })
+      .transaction(() => items.map((item) => this.applyOne(item.messageId, item.results, now)))
       .immediate();
-    if (done === null) return null;
-    const message = await this.getMessage(messageId);
-    return message ? { done, message } : null;
+    return Promise.all(
+      done.map(async (d, i) => {
+        if (d === null) return null;
+        const message = await this.getMessage((items[i] as AppliedJob).messageId);
+        return message ? { done: d, message } : null;
+      }),
+    );
+  }
+
+  /** Inside a transaction: one message's results; null when the message is gone. */
+  private applyOne(messageId: string, results: readonly RecipientResult[], now: number): boolean | null {
+    if (!this.s.message.get(messageId)) return null;
+    for (const r of results) {
+      const changed = this.s.update.run({
+        id: messageId,
+        address: r.address,
+        state: r.state,
+        next: r.state === 'deferred' ? (r.nextAttemptAt ?? now) : null,
+        code: r.reply.code,
+        enhanced: r.reply.enhanced,
+        text: r.reply.lines.join('\n'),
+        host: r.remote?.host ?? null,
+        ip: r.remote?.ip ?? null,
+        stage: r.stage,
+        now,
+      }).changes;
+      if (changed > 0) this.logEvent(now, messageId, r.address, r.event, r.reply, r.remote, r.stage, null);
+    }
+    const open = (this.s.open.get(messageId) as { n: number }).n;
+    if (open === 0) this.s.markDone.run(now, messageId);
+    return open === 0;
   }
 
   async recoverActive(now: number): Promise<number> {
