@@ -7,9 +7,9 @@ import { describe, it } from 'node:test';
 import { DataDecoder } from './data-decoder.js';
 import type { BareNewlinePolicy } from './options.js';
 
-function decode(chunks: Buffer[], policy: BareNewlinePolicy = 'reject', max = 1 << 20) {
+function decode(chunks: Buffer[], policy: BareNewlinePolicy = 'reject', max = 1 << 20, maxLine = 0) {
   const out: Buffer[] = [];
-  const d = new DataDecoder(max, policy, (c) => out.push(Buffer.from(c)));
+  const d = new DataDecoder(max, policy, (c) => out.push(Buffer.from(c)), maxLine);
   for (const [i, c] of chunks.entries()) {
     const r = d.write(c);
     // What follows the end: the rest of this chunk and every chunk not fed yet.
@@ -69,5 +69,14 @@ describe('DataDecoder', () => {
     const r = decode([Buffer.from('0123456789\r\n0123456789\r\n.\r\nNOOP\r\n')], 'reject', 15);
     assert.equal(r.d.tooBig, true);
     assert.equal(r.rest, 'NOOP\r\n');
+  });
+
+  it('enforces the text line length only when configured, whatever the split', () => {
+    const input = `${'a'.repeat(10)}\r\n.${'b'.repeat(10)}\r\n${'c'.repeat(11)}\r\n.\r\n`;
+    for (const chunks of splits(input)) {
+      assert.equal(decode(chunks, 'reject', 1 << 20, 10).d.lineTooLong, true);
+      assert.equal(decode(chunks, 'reject', 1 << 20, 11).d.lineTooLong, false);
+      assert.equal(decode(chunks, 'reject', 1 << 20, 0).d.invalid, false);
+    }
   });
 });

@@ -42,16 +42,21 @@ export class DataDecoder {
   size = 0;
   tooBig = false;
   bareNewline = false;
+  /** A text line longer than maxLineLength (RFC 5321 §4.5.3.1.6), when that is enforced. */
+  lineTooLong = false;
+  private lineLen = 0;
 
   constructor(
     private readonly maxSize: number,
     private readonly policy: BareNewlinePolicy,
     /** Receives message octets; not called any more once the message is invalid. */
     private readonly emit: (chunk: Buffer) => void,
+    /** Longest text line in octets without CRLF; 0 = not enforced. */
+    private readonly maxLineLength = 0,
   ) {}
 
   get invalid(): boolean {
-    return this.tooBig || this.bareNewline;
+    return this.tooBig || this.bareNewline || this.lineTooLong;
   }
 
   /** Feeds one chunk of input. */
@@ -62,6 +67,7 @@ export class DataDecoder {
     while (i < n) {
       switch (this.state) {
         case State.LineStart: {
+          this.lineLen = 0;
           if (buf[i] === DOT) {
             this.out(buf.subarray(runStart, i));
             i++;
@@ -108,6 +114,7 @@ export class DataDecoder {
         case State.Mid: {
           const cr = buf.indexOf(CR, i);
           const lf = buf.indexOf(LF, i);
+          this.countLine((cr < 0 ? (lf < 0 ? n : lf) : lf < 0 ? cr : Math.min(cr, lf)) - i);
           if (cr < 0 && lf < 0) {
             i = n;
             break;
@@ -130,6 +137,11 @@ export class DataDecoder {
     return { done: false, rest: EMPTY };
   }
 
+  private countLine(octets: number): void {
+    this.lineLen += octets;
+    if (this.maxLineLength > 0 && this.lineLen > this.maxLineLength) this.lineTooLong = true;
+  }
+
   private out(chunk: Buffer): void {
     if (chunk.length === 0 || this.invalid) return;
     this.size += chunk.length;
@@ -150,6 +162,7 @@ export class DataDecoder {
       this.bareNewline = true;
       return;
     }
+    this.lineLen = 0;
     this.out(kind === 'emitted-cr' ? LF_ONLY : CRLF);
   }
 }

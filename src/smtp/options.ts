@@ -30,6 +30,11 @@ export interface SmtpLimits {
    * 1000, as Postfix uses. AUTH lines may reach 12288 octets (RFC 4954 §4) regardless.
    */
   readonly maxLineLength: number;
+  /**
+   * Longest text line inside a message, CRLF excluded (RFC 5321 §4.5.3.1.6: 998). 0, the
+   * default, does not enforce it (as Postfix, which accepts and folds long lines).
+   */
+  readonly maxTextLineLength: number;
   /** Largest message body in octets (SIZE, RFC 1870), enforced while reading. */
   readonly maxMessageSize: number;
   /** Accepted recipients per message; one more gets `452 4.5.3` (RFC 5321 §4.5.3.1.8). */
@@ -68,6 +73,7 @@ export interface SmtpServerOptions {
 
 export const DEFAULT_LIMITS: SmtpLimits = Object.freeze({
   maxLineLength: 1000,
+  maxTextLineLength: 0,
   maxMessageSize: 25 * 1024 * 1024,
   maxRecipients: 100,
   maxErrors: 10,

@@ -53,6 +53,7 @@ export const replies = {
   messageTooBig: (): Reply => reply(552, '5.3.4', 'Error: message exceeds fixed maximum message size'),
   bareNewline: (): Reply =>
     reply(550, '5.5.2', 'Error: message contains bare <CR> or <LF>; lines must end with <CR><LF>'),
+  textLineTooLong: (max: number): Reply => reply(554, '5.6.0', `Error: message has a line longer than ${max} octets`),
   pipelinedData: (): Reply =>
     reply(554, '5.5.0', 'Error: SMTP protocol synchronization: message content sent before the 354 reply'),
   nonAsciiCommand: (): Reply => reply(500, '5.5.2', 'Error: invalid characters in command'),

@@ -85,6 +85,26 @@ describe('DATA', () => {
     await n.stop();
   });
 
+  it('refuses a text line over max_text_line_length with 554 5.6.0 when configured', async () => {
+    const n = await startTestServer({ limits: { maxTextLineLength: 998 } });
+    const c = await SmtpClient.connect(n.ports.mx);
+    await c.run([
+      { s: /^220 / },
+      { c: 'EHLO client.test', s: /^250-/ },
+      { c: 'MAIL FROM:<a@b.test>', s: /^250 / },
+      { c: 'RCPT TO:<c@d.test>', s: /^250 / },
+      { c: 'DATA', s: /^354 / },
+      {
+        raw: `${'x'.repeat(998)}\r\n${'y'.repeat(999)}\r\n.\r\n`,
+        s: '554 5.6.0 Error: message has a line longer than 998 octets',
+      },
+      { c: 'NOOP', s: '250 2.0.0 Ok' },
+    ]);
+    assert.equal(n.spool.messages.length, 0);
+    c.close();
+    await n.stop();
+  });
+
   it('refuses an oversized message with 552 5.3.4 after reading it, and keeps the session', async () => {
     const before = t.spool.messages.length;
     const c = await ready();

@@ -48,6 +48,8 @@ export const smtpSchema = z
   .object({
     /** Longest command line, CRLF included (RFC minimum 512; ESMTP parameters need more). */
     max_line_length: z.number().int().min(512).max(65536).default(1000),
+    /** Longest text line in a message, CRLF excluded (RFC 5321: 998); 0 = not enforced. */
+    max_text_line_length: z.number().int().min(0).default(0),
     /** Largest message in octets; SIZE is advertised with it and enforced while reading. */
     max_message_size: z
       .number()

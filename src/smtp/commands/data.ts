@@ -26,7 +26,12 @@ export async function data(s: Session, arg: string): Promise<void> {
   }
   const { limits } = s.ctx;
   const sink = new BodySink(s.ctx.hooks, s.view, envelopeOf(tx, s.client), (err) => s.logHookError('onData', err));
-  const decoder = new DataDecoder(limits.maxMessageSize, limits.bareNewline, (chunk) => sink.push(chunk));
+  const decoder = new DataDecoder(
+    limits.maxMessageSize,
+    limits.bareNewline,
+    (chunk) => sink.push(chunk),
+    limits.maxTextLineLength,
+  );
   s.send(replies.startData());
   s.flush();
   s.tx = null;
@@ -46,7 +51,7 @@ export async function data(s: Session, arg: string): Promise<void> {
     const r = decoder.write(s.reader.take());
     if (decoder.invalid && !aborted) {
       aborted = true;
-      sink.abort(decoder.tooBig ? 'message too big' : 'bare newline in message');
+      sink.abort(decoder.tooBig ? 'message too big' : decoder.bareNewline ? 'bare newline' : 'line too long');
     }
     if (r.done) {
       s.reader.unshift(r.rest);
@@ -57,7 +62,9 @@ export async function data(s: Session, arg: string): Promise<void> {
   if (aborted) {
     await sink.result;
     s.log('data-refused', { size: decoder.size, tooBig: decoder.tooBig, bareNewline: decoder.bareNewline });
-    return s.send(decoder.tooBig ? replies.messageTooBig() : replies.bareNewline());
+    if (decoder.tooBig) return s.send(replies.messageTooBig());
+    if (decoder.bareNewline) return s.send(replies.bareNewline());
+    return s.send(replies.textLineTooLong(limits.maxTextLineLength));
   }
   sink.end();
   const result = await sink.result;
