@@ -160,7 +160,8 @@ function parseMessage(text: string, depth: number): BounceReport | null {
 
 /** Codes, reason and hard/soft for one extracted recipient. */
 function finish(r: RawRecipient, notice: string, parser: string): BouncedRecipient {
-  let diag = r.diagnostic.trim();
+  // Bounded work: no real diagnostic is longer; a hostile one is cut before the rules run.
+  let diag = r.diagnostic.trim().slice(0, 4000);
   if (!diag || (!reasonFromText(diag) && !/(?<![\w.])[45]\d\d[ -]/.test(diag))) {
     // Nothing specific for this recipient: the notice as a whole is what the MTA said.
     const whole = notice.replace(/\s+/g, ' ').trim().slice(0, 2000);

@@ -10,6 +10,7 @@
 import type { RawRecipient } from '../types.js';
 
 const MAX_LINES = 600;
+const MAX_LINE = 1000;
 const ADDR = /[A-Za-z0-9.!#$%&'*+/=?^_`{|}~"-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)+/;
 const ADDR_G = new RegExp(ADDR.source, 'g');
 
@@ -66,7 +67,11 @@ export interface NoticeOptions {
 
 /** One record per failed recipient found in the notice text. */
 export function recipientsFromNotice(notice: string, opts: NoticeOptions): RawRecipient[] {
-  const lines = notice.split('\n').slice(0, MAX_LINES);
+  // Long lines are cut: an address or an error never needs more, and it bounds the scans.
+  const lines = notice
+    .split('\n')
+    .slice(0, MAX_LINES)
+    .map((l) => (l.length > MAX_LINE ? l.slice(0, MAX_LINE) : l));
   const found: Array<{ address: string; line: number; rest: string }> = [];
   const knownLc = opts.known?.map((a) => a.toLowerCase());
   lines.forEach((line, i) => {

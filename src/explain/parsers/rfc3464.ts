@@ -43,7 +43,8 @@ export function parseDeliveryStatus(body: string): DeliveryStatus {
       continue;
     }
     const status = /\b([245]\.\d{1,3}\.\d{1,3})\b/.exec(get('status') ?? '')?.[1];
-    const diag = untyped(get('diagnostic-code')) ?? '';
+    // A real diagnostic is a few lines; a hostile one is cut before anything scans it.
+    const diag = (untyped(get('diagnostic-code')) ?? '').slice(0, 4000);
     const r: RawRecipient = { address: fieldAddress(rcpt), diagnostic: diag.replace(/\s+/g, ' ') };
     if (status) r.status = status;
     // RFC 3464 §2.3.6: an "X-Unix" diagnostic is a local delivery program's exit status.
