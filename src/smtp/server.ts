@@ -102,7 +102,9 @@ export function createSmtpServer(options: SmtpServerOptions, hooks: SessionHooks
       for (const l of options.listeners) {
         if (l.tls === 'implicit' && !secureContext)
           throw new Error(`listener ${l.role}: implicit TLS needs a certificate`);
-        const server = createServer((socket) => accept(l, socket));
+        // allowHalfOpen: a client may send its last pipelined commands and FIN at once;
+        // the replies must still reach it (the session ends the socket itself).
+        const server = createServer({ allowHalfOpen: true }, (socket) => accept(l, socket));
         await new Promise<void>((resolve, reject) => {
           server.once('error', reject);
           server.listen(l.port, l.host, () => {

@@ -115,6 +115,7 @@ export class Session {
 
   /** The whole life of the connection. Resolves when it is closed. */
   async run(): Promise<void> {
+    this.ctx.log?.info({ sessionId: this.id, ip: this.client.ip, role: this.client.role }, 'smtp connect');
     try {
       if (await this.greet()) await this.loop();
     } catch (err) {
@@ -123,6 +124,7 @@ export class Session {
     } finally {
       if (!this.closing) this.close();
       this.reader.detach();
+      this.ctx.log?.info({ sessionId: this.id, errors: this.errors }, 'smtp disconnect');
     }
   }
 

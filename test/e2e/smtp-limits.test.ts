@@ -4,6 +4,7 @@
  * hook becoming `451 4.3.0` (RFC 5321 §4.3.1, §4.5.3.2).
  */
 import assert from 'node:assert/strict';
+import { connect, Socket } from 'node:net';
 import { describe, it } from 'node:test';
 import { reply } from '../../src/core/reply.js';
 import { SmtpClient } from '../helpers/smtp-dialogue.js';
@@ -110,6 +111,44 @@ describe('limits', () => {
       { c: 'NOOP', s: '250 2.0.0 Ok' },
     ]);
     c.close();
+    await t.stop();
+  });
+
+  it('sets TCP_NODELAY on every accepted socket', async () => {
+    const calls: unknown[] = [];
+    const original = Socket.prototype.setNoDelay;
+    Socket.prototype.setNoDelay = function (this: Socket, noDelay?: boolean) {
+      calls.push(noDelay);
+      return original.call(this, noDelay);
+    };
+    try {
+      const t = await startTestServer();
+      const c = await SmtpClient.connect(t.ports.mx);
+      await c.expect(/^220 /);
+      c.close();
+      await t.stop();
+    } finally {
+      Socket.prototype.setNoDelay = original;
+    }
+    assert.ok(calls.includes(true), `setNoDelay calls: ${JSON.stringify(calls)}`);
+  });
+
+  it('answers every pipelined command of a client that half-closes right after sending', async () => {
+    const t = await startTestServer();
+    const sock = connect({ port: t.ports.mx, host: '127.0.0.1', allowHalfOpen: true });
+    let text = '';
+    sock.setEncoding('latin1');
+    sock.on('data', (d: string) => {
+      text += d;
+    });
+    // Wait for the greeting: talking first would make this an early talker.
+    while (!text.includes('\r\n')) await new Promise((r) => sock.once('data', r));
+    sock.end('EHLO c.test\r\nNOOP\r\nQUIT\r\n');
+    await new Promise((r) => sock.once('close', r));
+    assert.match(
+      text,
+      /^220 mx\.test ESMTP mailward\r\n250-mx\.test Hello c\.test\r\n[^]*\r\n250 2\.0\.0 Ok\r\n221 2\.0\.0 Bye\r\n$/,
+    );
     await t.stop();
   });
 });
