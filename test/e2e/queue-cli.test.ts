@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { reply } from '../../src/core/reply.js';
+import { SqliteDirectoryStore } from '../../src/store/sqlite/directory.js';
 import { openSqliteQueueStore } from '../../src/store/sqlite/queue.js';
 
 const ROOT = join(import.meta.dirname, '../..');
@@ -239,5 +240,28 @@ describe('mailward sendmail, queue and log', () => {
       .split('\n')
       .map((l) => JSON.parse(l).event);
     assert.deepEqual(events, ['received', 'deferred', 'retry', 'retry', 'deleted']);
+  });
+
+  test('sendmail expands our aliases at intake and keeps the given address as original', async () => {
+    const directory = SqliteDirectoryStore.open(join(dir, 'mailward.db'));
+    await directory.addDomain('lists.test');
+    await directory.addAlias('team@lists.test', ['ann@lists.test', 'bob@remote.test']);
+    directory.close();
+    const [r, list] = await mwAll(
+      [
+        ['sendmail', '-i', 'team@lists.test'],
+        ['queue', 'list', '--json'],
+      ],
+      'Subject: t\n\nhi\n',
+    );
+    assert.equal(r?.code, 0, r?.stderr);
+    const last = JSON.parse(list?.stdout ?? '').at(-1);
+    assert.deepEqual(
+      last.recipients.map((x: { address: string; original: string | null }) => [x.address, x.original]),
+      [
+        ['ann@lists.test', 'team@lists.test'],
+        ['bob@remote.test', 'team@lists.test'],
+      ],
+    );
   });
 });

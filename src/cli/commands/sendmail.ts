@@ -15,13 +15,15 @@ import { parseMailbox } from '../../core/address.js';
 import { systemClock } from '../../core/clock.js';
 import type { Recipient } from '../../core/envelope.js';
 import { isTransient } from '../../core/reply.js';
-import { createIntake } from '../../queue/intake.js';
+import { createRecipientExpander } from '../../delivery/local/recipient-expander.js';
+import { createIntake, type IntakeDeps } from '../../queue/intake.js';
 import { prepareLocalSubmission } from '../../queue/local-submission.js';
 import { parseSendmailArgs } from '../../queue/sendmail-args.js';
 import { queueSettings } from '../../queue/settings.js';
 import type { QueueStore } from '../../store/ports/queue.js';
 import { CliError } from '../errors.js';
 import { withQueueContext } from '../queue-context.js';
+import { withContext } from '../with-context.js';
 
 export const EX_USAGE = 64;
 export const EX_DATAERR = 65;
@@ -37,6 +39,8 @@ export interface SendmailContext {
   readonly spoolDir: string;
   readonly stdin: Readable;
   readonly user?: { readonly username: string; readonly uid: number };
+  /** Alias expansion at intake, as for SMTP (delivery/local/recipient-expander.ts). */
+  readonly expandRecipients?: IntakeDeps['expandRecipients'];
 }
 
 async function readAll(input: Readable, max: number): Promise<Buffer> {
@@ -82,6 +86,7 @@ export async function runSendmail(argv: readonly string[], ctx: SendmailContext)
     clock: systemClock,
     lifetimeMs: settings.lifetimeMs,
     maxMessageSize: max,
+    ...(ctx.expandRecipients ? { expandRecipients: ctx.expandRecipients } : {}),
     log: { info() {}, warn() {}, error: (o) => problems.push(String((o as { err?: unknown }).err ?? '')) },
   });
   try {
@@ -119,8 +124,11 @@ export function registerSendmailCommand(program: Command): void {
     .allowExcessArguments()
     .argument('[args...]', 'sendmail options and recipients')
     .action(async (args: string[], _opts, cmd: Command) => {
-      await withQueueContext(cmd, async ({ config, store, spoolDir }) => {
-        await runSendmail(args, { config, store, spoolDir, stdin: process.stdin });
-      });
+      await withContext(cmd, ({ directory }) =>
+        withQueueContext(cmd, async ({ config, store, spoolDir }) => {
+          const expandRecipients = createRecipientExpander({ directory });
+          await runSendmail(args, { config, store, spoolDir, stdin: process.stdin, expandRecipients });
+        }),
+      );
     });
 }
