@@ -59,7 +59,12 @@ export async function writeSpoolFile(
     await mkdir(paths.dir, { recursive: true, mode: 0o700 });
     knownDirs.add(paths.dir);
   }
-  let fh: FileHandle | undefined = await open(paths.tmp, 'w', 0o600);
+  let fh: FileHandle | undefined = await open(paths.tmp, 'w', 0o600).catch(async (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'ENOENT') throw err;
+    // the shard directory was removed behind our back (cleanup by hand): make it again
+    await mkdir(paths.dir, { recursive: true, mode: 0o700 });
+    return open(paths.tmp, 'w', 0o600);
+  });
   let pending: Buffer[] = [prefix];
   let pendingBytes = prefix.length;
   let bodySize = 0;
