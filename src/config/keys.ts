@@ -52,7 +52,8 @@ function walk(schema: z.ZodType, path: string, out: KeyInfo[], dflt: { value: un
       walk(def.in as z.ZodType, path, out, dflt);
       return;
     case 'object': {
-      if (path) out.push({ path, hasDefault: dflt !== undefined, kind: 'object' });
+      // An array element (`listeners[]`) is no key of its own: its array is.
+      if (path && !path.endsWith('[]')) out.push({ path, hasDefault: dflt !== undefined, kind: 'object' });
       for (const [k, v] of Object.entries(def.shape ?? {})) walk(v, path ? `${path}.${k}` : k, out, undefined);
       return;
     }

@@ -103,6 +103,21 @@ test('typos are reported together with wrong values', async () => {
   });
 });
 
+test('a listener port out of range is named with its index', async () => {
+  const p = await file(
+    'listeners.toml',
+    '[[listeners]]\nrole = "mx"\nport = 25\n[[listeners]]\nrole = "submission"\nport = 70000\nprot = 1\n',
+  );
+  const r = loadConfig({ file: p, env: {} });
+  assert.deepEqual(r, {
+    ok: false,
+    errors: [
+      'listeners[1].port: expected a number between 0 and 65535',
+      'listeners[1].prot: unknown key (did you mean "port"?)',
+    ],
+  });
+});
+
 test('trusted networks are stored in canonical form', async () => {
   const p = await file('nets.toml', 'trusted_networks = ["2001:0DB8::/32", "192.0.2.7"]\n');
   const r = loadConfig({ file: p, env: {} });

@@ -102,6 +102,11 @@ function findUnknownKeys(input: unknown, output: unknown, path: PropertyKey[], e
  */
 function unknownKeysBySchema(input: Record<string, unknown>): string[] {
   const kinds = new Map(schemaKeys(configSchema).map((k) => [k.path, k.kind]));
+  // Array elements that are tables (`listeners[]`) have keys of their own below them.
+  for (const p of [...kinds.keys()]) {
+    const at = p.lastIndexOf('[].');
+    if (at >= 0) kinds.set(p.slice(0, at + 2), 'object');
+  }
   const errors: string[] = [];
   const visit = (value: unknown, path: string, shown: PropertyKey[]): void => {
     if (Array.isArray(value)) {

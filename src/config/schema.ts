@@ -11,13 +11,10 @@ import { checkCidr } from '../store/cidr.js';
 import { autoreplySchema } from './sections/autoreply.js';
 import { bounceSchema } from './sections/bounce.js';
 import { deliverySchema } from './sections/delivery.js';
-import { listenersSchema } from './sections/listeners.js';
+import { listenersSchema, smtpSchema } from './sections/listeners.js';
 import { mailauthSchema } from './sections/mailauth.js';
 import { policySchema } from './sections/policy.js';
 import { queueSchema } from './sections/queue.js';
-
-// TODO(listeners engineer): replace with `smtpSchema` from ./sections/listeners.js once it is exported.
-const smtpSchema = z.object({}).prefault({});
 
 /** A CIDR (`127.0.0.1/32`, `::1/128`) or a bare address; canonicalised. */
 export const cidrSchema = z.string().transform((text, ctx) => {

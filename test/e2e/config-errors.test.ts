@@ -50,7 +50,19 @@ after(async () => {
 test('values out of range and unknown keys are named by key path, status 2', async () => {
   const p = await configFile(
     'bad.toml',
-    `data_dir = "${join(dir, 'data')}"\ntrusted_networks = ["127.0.0.1/32", "10.1.2.3/8"]\n[delivery]\nsmtp_port = 0\n`,
+    [
+      `data_dir = "${join(dir, 'data')}"`,
+      'trusted_networks = ["127.0.0.1/32", "10.1.2.3/8"]',
+      '[[listeners]]',
+      'role = "mx"',
+      'port = 2525',
+      '[[listeners]]',
+      'role = "submission"',
+      'port = 65536',
+      '[delivery]',
+      'smtp_port = 0',
+      '',
+    ].join('\n'),
   );
   assert.deepEqual(await mailward(['--config', p, 'domain', 'list']), {
     code: 2,
@@ -58,6 +70,7 @@ test('values out of range and unknown keys are named by key path, status 2', asy
     stderr: [
       `mailward: invalid configuration (${p}):`,
       '  trusted_networks[1]: invalid network "10.1.2.3/8": host bits are set (did you mean 10.0.0.0/8?)',
+      '  listeners[1].port: expected a number between 0 and 65535',
       '  delivery.smtp_port: expected a number between 1 and 65535',
       '',
     ].join('\n'),
