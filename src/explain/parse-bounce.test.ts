@@ -138,6 +138,46 @@ describe('parseBounce', () => {
     );
   });
 
+  it('reads Amazon SES bounce and complaint notifications sent as JSON inside SNS', () => {
+    const note = (message: object) =>
+      Buffer.from(
+        `From: no-reply@sns.example\nSubject: AWS Notification Message\n\n${JSON.stringify({ Type: 'Notification', Message: JSON.stringify(message) })}\n`,
+      );
+    const bounce = parseBounce(
+      note({
+        notificationType: 'Bounce',
+        bounce: {
+          bounceType: 'Permanent',
+          bounceSubType: 'General',
+          reportingMTA: 'dsn; a1-2.smtp-out.example',
+          bouncedRecipients: [
+            {
+              emailAddress: 'erin@example.net',
+              action: 'failed',
+              status: '5.1.1',
+              diagnosticCode: 'smtp; 550 5.1.1 user unknown',
+            },
+          ],
+        },
+      }),
+    );
+    assert.deepEqual(
+      bounce?.recipients.map((r) => [r.address, r.reason, r.status, r.replyCode, r.parser]),
+      [['erin@example.net', 'userunknown', '5.1.1', '550', 'amazonses']],
+    );
+    const complaint = parseBounce(
+      note({
+        notificationType: 'Complaint',
+        complaint: { complainedRecipients: [{ emailAddress: 'frank@example.net' }], complaintFeedbackType: 'abuse' },
+      }),
+    );
+    assert.equal(complaint?.kind, 'feedback');
+    assert.deepEqual(
+      complaint?.recipients.map((r) => [r.address, r.feedbackType]),
+      [['frank@example.net', 'abuse']],
+    );
+  });
+
   it('reports an auto-reply as vacation', () => {
     const raw =
       'From: dave@example.net\nTo: alice@example.org\nSubject: Out of office\nAuto-Submitted: auto-replied\n\nBack on Monday.\n';

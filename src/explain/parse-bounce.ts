@@ -9,6 +9,7 @@
  */
 import { decideReason, isHard, reasonFromStatus, reasonFromText } from './classify.js';
 import { decodeWords, flatten, header, type MimePart, parseMime, splitHeaders } from './mime.js';
+import { findSesNotice } from './parsers/amazon-ses-json.js';
 import { isAutoReply } from './parsers/auto-reply.js';
 import { findFeedback } from './parsers/feedback.js';
 import { mtaSignature } from './parsers/mta-signature.js';
@@ -60,18 +61,34 @@ function parseMessage(text: string, depth: number): BounceReport | null {
   }
 
   const dsnParts = parts.filter((p) => DSN_TYPE.test(p.type));
-  let notice = noticeOnly(
-    outer
-      .filter((p) => p.type.startsWith('text/') && !ORIGINAL_TYPE.test(p.type) && !DSN_TYPE.test(p.type))
-      .filter((p) => p.type !== 'text/html' || !hasPlainTwin(p, outer))
-      .map((p) => (p.type === 'text/html' ? stripHtml(p.body) : p.body))
-      .join('\n\n'),
-  );
+  const outerText = outer
+    .filter((p) => p.type.startsWith('text/') && !ORIGINAL_TYPE.test(p.type) && !DSN_TYPE.test(p.type))
+    .filter((p) => p.type !== 'text/html' || !hasPlainTwin(p, outer))
+    .map((p) => (p.type === 'text/html' ? stripHtml(p.body) : p.body))
+    .join('\n\n');
+  let notice = noticeOnly(outerText);
   if (!notice.trim()) notice = noticeOnly(root.body);
+  const ses = dsnParts.length === 0 ? findSesNotice(outerText || root.body) : null;
+  if (ses?.kind === 'feedback') {
+    const recipients = (ses.recipients.length ? ses.recipients : ['']).map(
+      (address): BouncedRecipient => ({
+        address,
+        status: '',
+        replyCode: '',
+        reason: 'feedback',
+        hard: false,
+        diagnostic: '',
+        parser: 'amazonses',
+        feedbackType: ses.feedbackType,
+      }),
+    );
+    return withOriginal({ kind: 'feedback', recipients }, original);
+  }
   const subject = decodeWords(header(root, 'subject') ?? '');
   const from = decodeWords(header(root, 'from') ?? '');
   const bounceLike =
     dsnParts.length > 0 ||
+    ses !== null ||
     root.headers.has('x-failed-recipients') ||
     DAEMON_FROM.test(from) ||
     BOUNCE_SUBJECT.test(subject) ||
@@ -116,6 +133,11 @@ function parseMessage(text: string, depth: number): BounceReport | null {
     const ds = parseDeliveryStatus(p.body);
     mta ??= ds.reportingMta;
     raws.push(...ds.recipients);
+  }
+  if (ses) {
+    raws = ses.recipients;
+    parser = 'amazonses';
+    if (ses.kind === 'bounce' && ses.reportingMta) mta = ses.reportingMta;
   }
   // Delivery-status fields pasted into a text part (no MIME report): read them as one.
   if (raws.length === 0 && /^(?:final|original)-recipient:/im.test(notice) && /^status:/im.test(notice)) {
