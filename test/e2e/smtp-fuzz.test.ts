@@ -2,7 +2,8 @@
  * Bounded fuzzing of the session: random command sequences, random bytes and random packet
  * splits. The server never crashes, every reply line is well-formed (RFC 5321 §4.2: three
  * digits, " " or "-", text without CR/LF), and a normal client still gets a message through
- * afterwards. fast-check prints the seed and the shrunk case on failure; FUZZ_SEED replays.
+ * afterwards. fast-check prints the seed and the shrunk case on failure; FUZZ_SEED replays,
+ * FUZZ_RUNS runs longer (default 60).
  */
 import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
@@ -81,7 +82,7 @@ it('survives random input and always replies well-formed', async () => {
         if (m) assert.equal(m[1], m[2], `class mismatch in ${JSON.stringify(line)}`);
       }
     }),
-    { numRuns: 60, seed, endOnFailure: true },
+    { numRuns: Number(process.env.FUZZ_RUNS ?? 60), seed, endOnFailure: true },
   );
   const c = await SmtpClient.connect(t.ports.mx);
   await c.run([
