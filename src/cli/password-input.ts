@@ -33,10 +33,11 @@ async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
 function promptHidden(question: string): Promise<string> {
   const input = process.stdin;
   const output = process.stderr;
-  output.write(question);
   return new Promise((resolve, reject) => {
     let value = '';
+    // Echo off before the question appears, so a quick typist's first keys are not shown.
     input.setRawMode(true);
+    output.write(question);
     input.resume();
     input.setEncoding('utf8');
     const done = (err?: Error) => {
