@@ -63,6 +63,20 @@ for name in mailward sisimai; do
   echo "$rate" >"$OUT/$name.rate"
 done
 printf 'speed ratio mailward/sisimai: %.1fx\n\n' "$(echo "$(cat "$OUT/mailward.rate") / $(cat "$OUT/sisimai.rate")" | bc -l)"
+# For reference: parseBounce alone, in one warm process, without file reads or start-up.
+PARSE_ONLY=$(node --import tsx -e "
+const { parseBounce } = await import('./src/explain/parse-bounce.ts');
+const fs = await import('node:fs');
+const dir = process.argv[1];
+const bufs = fs.readdirSync(dir).filter((f) => f.endsWith('.eml')).map((f) => fs.readFileSync(dir + '/' + f));
+for (let k = 0; k < 5; k++) for (const b of bufs) parseBounce(b);
+const c0 = process.cpuUsage();
+let n = 0;
+for (let k = 0; k < $REPEAT; k++) for (const b of bufs) { parseBounce(b); n++; }
+const c = process.cpuUsage(c0);
+console.log(Math.round(n / ((c.user + c.system) / 1e6)));
+" "$CORPUS")
+printf 'mailward parseBounce alone (warm, no file reads): %s msgs per CPU second\n\n' "$PARSE_ONLY"
 
 for name in mailward sisimai; do
   echo "== $name"
