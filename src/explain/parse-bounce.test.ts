@@ -178,6 +178,40 @@ describe('parseBounce', () => {
     );
   });
 
+  it('reads an ARF report whose feedback part is labelled text/plain', () => {
+    const raw = [
+      'From: fbl@isp.example',
+      'Subject: report',
+      'Content-Type: multipart/report; report-type=feedback-report; boundary=R',
+      '',
+      '--R',
+      'Content-Type: text/plain',
+      '',
+      'This is an email abuse report.',
+      '--R',
+      'Content-Type: text/plain',
+      '',
+      'Feedback-Type: opt-out',
+      'User-Agent: SomeFBL/1.0',
+      'Version: 1',
+      'Original-Rcpt-To: <gina@example.net>',
+      '--R',
+      'Content-Type: message/rfc822',
+      '',
+      'From: alice@example.org',
+      'To: gina@example.net',
+      '',
+      'x',
+      '--R--',
+    ].join('\n');
+    const report = parseBounce(Buffer.from(raw));
+    assert.equal(report?.kind, 'feedback');
+    assert.deepEqual(
+      report?.recipients.map((r) => [r.address, r.reason, r.feedbackType]),
+      [['gina@example.net', 'feedback', 'opt-out']],
+    );
+  });
+
   it('reports an auto-reply as vacation', () => {
     const raw =
       'From: dave@example.net\nTo: alice@example.org\nSubject: Out of office\nAuto-Submitted: auto-replied\n\nBack on Monday.\n';

@@ -13,7 +13,18 @@ export interface Feedback {
 }
 
 export function findFeedback(root: MimePart, parts: MimePart[]): Feedback | null {
-  const report = parts.find((p) => p.type === 'message/feedback-report');
+  // The machine-readable part, even where a sender labelled it text/plain (RFC 5965 §3 fields).
+  const isReport = root.type === 'multipart/report' && /feedback-report/i.test(root.params['report-type'] ?? '');
+  const report =
+    parts.find((p) => p.type === 'message/feedback-report') ??
+    parts.find(
+      (p) =>
+        p.children.length === 0 &&
+        p.raw === undefined &&
+        (p.type === 'text/plain' || isReport) &&
+        /^feedback-type:\s*\S/im.test(p.body) &&
+        (isReport || /^(?:user-agent|version):/im.test(p.body)),
+    );
   const original = parts.find((p) => p.type === 'message/rfc822' || p.type === 'text/rfc822-headers');
   const originalTo = (): string[] => {
     const inner = original?.children[0]?.headers ?? (original ? splitHeaders(original.body).headers : undefined);
@@ -21,7 +32,8 @@ export function findFeedback(root: MimePart, parts: MimePart[]): Feedback | null
     return to ? addressesIn(decodeWords(to)).slice(0, 1) : [];
   };
   if (report) {
-    const { headers } = splitHeaders(`${report.body.trim()}\n\n`);
+    const fields = report.body.slice(Math.max(0, report.body.search(/^[\w-]+:/m)));
+    const { headers } = splitHeaders(`${fields.trim()}\n\n`, true);
     const type = (headers.get('feedback-type')?.[0] ?? 'other').trim().toLowerCase();
     const rcpt = headers.get('original-rcpt-to') ?? headers.get('removal-recipient') ?? [];
     const list = rcpt.flatMap((v) => addressesIn(v));
