@@ -64,35 +64,46 @@ export function splitHeaders(text: string, lenient = false): { headers: Map<stri
       break;
     }
     const first = text.charCodeAt(pos);
-    const line = text.slice(pos, stop);
-    // A continuation, or a parameter line whose folding lost its indent ("...;\nboundary=x").
-    if (name && (first === 32 || first === 9 || (PARAM_LINE.test(line) && value.trimEnd().endsWith(';')))) {
-      value += ` ${line.trim()}`;
-    } else {
-      const colon = line.indexOf(':');
+    if (name && (first === 32 || first === 9)) {
+      value += ` ${text.slice(pos, stop).trim()}`;
+      pos = end;
+      continue;
+    }
+    // Scan the field name in place: up to ":" with no white space inside (RFC 5322 §2.2).
+    let i = pos;
+    let eq = -1;
+    while (i < stop) {
+      const c = text.charCodeAt(i);
+      if (c === 58 || c === 32 || c === 9) break;
+      if (c === 61 && eq < 0) eq = i;
+      i++;
+    }
+    let j = i;
+    while (j < stop && (text.charCodeAt(j) === 32 || text.charCodeAt(j) === 9)) j++;
+    const isField = i > pos && j < stop && text.charCodeAt(j) === 58;
+    // A parameter line whose folding lost its indent ("...;\nboundary=x").
+    if (name && eq > pos && (!isField || eq < i) && value.trimEnd().endsWith(';')) {
+      value += ` ${text.slice(pos, stop).trim()}`;
+    } else if (!isField) {
       // A line that is neither a field nor a continuation ends the header block.
-      if (colon <= 0 || !FIELD_NAME.test(line.slice(0, colon))) {
-        if (lenient && name) {
-          value += ` ${line.trim()}`;
-          pos = end;
-          continue;
-        }
-        if (headers.size === 0 && !name) return { headers, body: text.slice(pos) };
-        flush();
-        break;
+      if (lenient && name) {
+        value += ` ${text.slice(pos, stop).trim()}`;
+        pos = end;
+        continue;
       }
+      if (headers.size === 0 && !name) return { headers, body: text.slice(pos) };
       flush();
-      name = line.slice(0, colon).trimEnd().toLowerCase();
-      value = line.slice(colon + 1);
+      break;
+    } else {
+      flush();
+      name = text.slice(pos, i).toLowerCase();
+      value = text.slice(j + 1, stop);
     }
     pos = end;
   }
   flush();
   return { headers, body: text.slice(pos) };
 }
-
-const PARAM_LINE = /^[\w-]+=/;
-const FIELD_NAME = /^[^\s:]+[ \t]*$/;
 
 function nextLine(text: string, pos: number): number {
   const nl = text.indexOf('\n', pos);

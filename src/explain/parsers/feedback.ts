@@ -22,6 +22,7 @@ export function findFeedback(root: MimePart, parts: MimePart[]): Feedback | null
         p.children.length === 0 &&
         p.raw === undefined &&
         (p.type === 'text/plain' || isReport) &&
+        (p.body.includes('eedback-') || p.body.includes('EEDBACK-')) &&
         /^feedback-type:\s*\S/im.test(p.body) &&
         (isReport || /^(?:user-agent|version):/im.test(p.body)),
     );
