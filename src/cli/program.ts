@@ -6,6 +6,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerAliasCommand } from './commands/alias.js';
 import { registerBadMailFromCommand } from './commands/badmailfrom.js';
+import { registerDkimCommand } from './commands/dkim.js';
 import { registerDomainCommand } from './commands/domain.js';
 import { registerExplainCommand } from './commands/explain.js';
 import { registerLogCommand } from './commands/log.js';
@@ -48,6 +49,7 @@ export function buildProgram(): Command {
   registerLogCommand(program);
   registerSendmailCommand(program);
   registerExplainCommand(program);
+  registerDkimCommand(program);
   // Commands of other modules are added here, as registerXCommand(program).
 
   // Subcommands inherit exitOverride and configureOutput from the program (commander copies
