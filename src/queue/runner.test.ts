@@ -322,4 +322,33 @@ describe('queue runner', () => {
     assert.equal(t.notices[0]?.[0].id, id);
     await t.close();
   });
+
+  it('does not start a second delivery of a recipient whose lease ran out while its job still runs', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    let calls = 0;
+    const t = await setup(
+      async () => {
+        calls++;
+        await gate;
+        return delivered();
+      },
+      { leaseMs: 1000, pollIntervalMs: 60_000 },
+    );
+    const id = await t.inject(['bob@remote.test']);
+    await t.runner.start();
+    for (let i = 0; i < 200 && calls === 0; i++) await new Promise((r) => setTimeout(r, 5));
+    t.clock.advance(5000);
+    t.runner.kick();
+    await new Promise((r) => setTimeout(r, 50));
+    const during = calls;
+    release();
+    await t.runner.stop();
+    assert.equal(during, 1);
+    assert.equal(calls, 1);
+    assert.equal((await t.store.getMessage(id))?.recipients[0]?.state, 'delivered');
+    await t.close();
+  });
 });

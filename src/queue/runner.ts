@@ -80,6 +80,8 @@ export function createRunner(deps: RunnerDeps): Runner {
   const pollMs = deps.pollIntervalMs ?? 2000;
   const workerId = deps.workerId ?? `${hostname()}:${process.pid}:${newQueueId().slice(10)}`;
   const running = new Set<Promise<void>>();
+  /** messageId\0address of the recipients in running jobs. */
+  const inFlight = new Set<string>();
   const perDest = new Map<string, { count: number; domains: Set<string> }>();
   let started = false;
   let timer: NodeJS.Timeout | undefined;
@@ -90,13 +92,16 @@ export function createRunner(deps: RunnerDeps): Runner {
   // finished in the same turn of the event loop, instead of one each.
   type Applied = Awaited<ReturnType<QueueStore['applyResults']>>;
   let toRecord: { item: AppliedJob; resolve(a: Applied): void; reject(e: unknown): void }[] = [];
-  let recording: Promise<void> | null = null;
+  let recording = false;
   const nextTurn = () => new Promise<void>((r) => setImmediate(r));
 
   function record(item: AppliedJob): Promise<Applied> {
     return new Promise((resolve, reject) => {
       toRecord.push({ item, resolve, reject });
-      recording ??= recordLoop();
+      if (!recording) {
+        recording = true;
+        void recordLoop();
+      }
     });
   }
 
@@ -110,13 +115,13 @@ export function createRunner(deps: RunnerDeps): Runner {
           batch.map((b) => b.item),
           deps.clock.now(),
         );
-        batch.forEach((b, i) => b.resolve(out[i] ?? null));
+        for (const [i, b] of batch.entries()) b.resolve(out[i] ?? null);
       } catch (err) {
         for (const b of batch) b.reject(err);
       }
       await nextTurn();
     }
-    recording = null;
+    recording = false;
   }
 
   async function destinationOf(domain: string): Promise<string> {
@@ -135,6 +140,8 @@ export function createRunner(deps: RunnerDeps): Runner {
     const jobs = new Map<string, Job & { rcpts: QueueRecipient[]; domains: string[] }>();
     for (const c of claimed) {
       for (const r of c.recipients) {
+        // a lease that ran out while our own job still runs: the claim is renewed, the job goes on
+        if (inFlight.has(`${r.messageId}\0${r.address.toLowerCase()}`)) continue;
         const destination = await destinationOf(r.domain);
         const key = `${c.message.id}\0${destination}`;
         let job = jobs.get(key);
@@ -161,7 +168,10 @@ export function createRunner(deps: RunnerDeps): Runner {
       perDest.set(job.destination, slot);
       summary.jobs++;
       summary.recipients += job.rcpts.length;
+      const keys = job.rcpts.map((r) => `${r.messageId}\0${r.address.toLowerCase()}`);
+      for (const k of keys) inFlight.add(k);
       const p = runJob(job).finally(() => {
+        for (const k of keys) inFlight.delete(k);
         running.delete(p);
         slot.count--;
         if (slot.count === 0) perDest.delete(job.destination);
@@ -311,7 +321,7 @@ export function createRunner(deps: RunnerDeps): Runner {
     },
     async runOnce() {
       const total: RunSummary = { jobs: 0, recipients: 0 };
-      for (let round = 0; round < 1000; round++) {
+      for (let round = 0; round < 1_000_000; round++) {
         if (dispatching) await dispatching;
         const s = await dispatch();
         total.jobs += s.jobs;
