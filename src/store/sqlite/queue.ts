@@ -5,9 +5,7 @@
  * Durability comes from openDatabase (WAL, synchronous=FULL): when insertMessages returns,
  * the commit is on disk.
  */
-import type { DeliveryStage } from '../../core/delivery-outcome.js';
-import type { Notify } from '../../core/envelope.js';
-import { type Reply, reply } from '../../core/reply.js';
+import type { Reply } from '../../core/reply.js';
 import type {
   AppliedJob,
   ClaimedMessage,
@@ -17,16 +15,13 @@ import type {
   QueueEvent,
   QueueEventKind,
   QueueMessage,
-  QueueMessageHead,
   QueueRecipient,
-  QueueRecipientState,
   QueueStore,
   RecipientResult,
 } from '../ports/queue.js';
 import { type Database, openDatabase } from './open.js';
 import { QUEUE_SCHEMA, queueMigrations } from './queue-migrations.js';
-
-type Row = Record<string, unknown>;
+import { domainOf, type Row, toEvent, toHead, toRecipient } from './queue-rows.js';
 
 const ACTIVE = "state IN ('pending', 'deferred')";
 
@@ -345,75 +340,4 @@ export class SqliteQueueStore implements QueueStore {
       detail,
     );
   }
-}
-
-function domainOf(address: string): string {
-  const at = address.lastIndexOf('@');
-  return at < 0 ? '' : address.slice(at + 1).toLowerCase();
-}
-
-/** Rebuilds a stored reply through the factory; stored text came from it, so this only fails on a corrupt row. */
-function toReply(code: unknown, enhanced: unknown, text: unknown): Reply | null {
-  if (code === null || code === undefined) return null;
-  try {
-    return reply(code as number, (enhanced as string | null) ?? null, String(text ?? '').split('\n'));
-  } catch {
-    return reply(code as number, null, String(text ?? '').split('\n'));
-  }
-}
-
-function toHead(row: Row): QueueMessageHead {
-  const env = JSON.parse(row.envelope as string);
-  return {
-    id: row.id as string,
-    from: row.sender as string,
-    dsn: env.dsn ?? {},
-    body: env.body ?? '7BIT',
-    smtputf8: !!env.smtputf8,
-    size: row.size as number,
-    spoolPath: row.spool_path as string,
-    arrivedAt: row.arrived_at as number,
-    origin: JSON.parse(row.origin as string),
-    messageId: (row.message_id as string | null) ?? null,
-    doneAt: (row.done_at as number | null) ?? null,
-  };
-}
-
-function toRecipient(row: Row): QueueRecipient {
-  return {
-    messageId: row.message_id as string,
-    address: row.address as string,
-    domain: row.domain as string,
-    original: (row.original as string | null) ?? null,
-    orcpt: (row.orcpt as string | null) ?? null,
-    notify: row.notify ? (JSON.parse(row.notify as string) as Notify) : null,
-    state: row.state as QueueRecipientState,
-    attempts: row.attempts as number,
-    nextAttemptAt: (row.next_attempt as number | null) ?? null,
-    lastReply: toReply(row.last_code, row.last_enhanced, row.last_text),
-    remote:
-      row.remote_host || row.remote_ip
-        ? { host: (row.remote_host as string) ?? '', ip: (row.remote_ip as string) ?? '' }
-        : null,
-    stage: (row.stage as DeliveryStage | null) ?? null,
-    expiresAt: row.expires_at as number,
-    delayWarned: row.delay_warned === 1,
-    claimedBy: (row.claimed_by as string | null) ?? null,
-    claimExpires: (row.claim_expires as number | null) ?? null,
-    updatedAt: row.updated_at as number,
-  };
-}
-
-function toEvent(row: Row): QueueEvent {
-  return {
-    time: row.time as number,
-    queueId: row.queue_id as string,
-    rcpt: (row.rcpt as string | null) ?? null,
-    event: row.event as QueueEventKind,
-    remoteHost: (row.remote_host as string | null) ?? null,
-    remoteIp: (row.remote_ip as string | null) ?? null,
-    stage: (row.stage as string | null) ?? null,
-    reply: toReply(row.code, row.enhanced, row.text),
-    detail: (row.detail as string | null) ?? null,
-  };
 }
