@@ -8,6 +8,7 @@
 # The recipient must be one the server accepts (RCPT=user@example.test by default; set RCPT
 # and FROM in the environment). Start the server with UV_THREADPOOL_SIZE=32 or more: each
 # message's fdatasync runs in libuv's pool, 4 threads by default.
+# Until `mailward serve` is wired, bench/smtp-intake.ts measures the SMTP engine + intake in-process.
 # Not part of `npm test`.
 set -euo pipefail
 target=${1:-127.0.0.1:2525}
