@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Installs the Debian tools the test suite talks to, only when they are missing:
 # swaks (SMTP client), openssl (certificates in tests), Postfix's smtp-sink/smtp-source
-# (load and interop). Runs before `npm test`; quiet when everything is there.
+# (benchmarks), spamd (content filter). Runs before `npm test`; quiet when everything is there.
 set -euo pipefail
 need=()
 command -v swaks >/dev/null 2>&1 || need+=(swaks)
 command -v openssl >/dev/null 2>&1 || need+=(openssl)
 perl -MIO::Socket::SSL -e1 >/dev/null 2>&1 || need+=(libio-socket-ssl-perl libnet-ssleay-perl)
 perl -MAuthen::SASL -e1 >/dev/null 2>&1 || need+=(libauthen-sasl-perl)
+# spamd (SpamAssassin's daemon) for the content-filter test against the real thing.
+command -v spamd >/dev/null 2>&1 || need+=(spamd)
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -ne 0 ] && ! command -v sudo >/dev/null 2>&1; then
   echo "install-test-tools: missing ${need[*]} and not root; install them with apt-get" >&2
