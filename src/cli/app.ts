@@ -62,7 +62,11 @@ export async function startMailward(config: Config): Promise<RunningMailward> {
   const queueStore = openSqliteQueueStore(dbFile);
   const settings = queueSettings(config.queue);
 
-  const policyResolver = systemResolver({ timeoutMs: config.policy.sender_domain_check.timeout_ms });
+  const dnsServers = [...config.dns.servers];
+  const policyResolver = systemResolver({
+    servers: dnsServers,
+    timeoutMs: config.policy.sender_domain_check.timeout_ms,
+  });
   const policy = createPolicy(
     { ...config.policy, trustedNetworks: config.trusted_networks, hostname },
     { directory, resolver: policyResolver, clock, log },
@@ -74,7 +78,8 @@ export async function startMailward(config: Config): Promise<RunningMailward> {
     selector: config.mailauth.dkim_selector,
     enabled: config.mailauth.dkim_sign,
   });
-  const dnsResolver = new Resolver({ timeout: 5000, tries: 2 });
+  const dnsResolver = new Resolver({ timeout: config.dns.timeout_ms, tries: 2 });
+  if (dnsServers.length) dnsResolver.setServers(dnsServers);
   const mailauthStep = createMailauthIntakeStep({
     hostname,
     resolver: resolveWith(dnsResolver),

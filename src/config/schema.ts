@@ -42,6 +42,13 @@ export const configSchema = z.object({
       level: z.enum(LOG_LEVELS).default('info'),
     })
     .prefault({}),
+  dns: z
+    .object({
+      /** Name servers (`ip` or `ip:port`); empty = the system's. */
+      servers: z.array(z.string().regex(/^[0-9a-fA-F:.[\]]+$/, 'expected an IP address or IP:port')).default([]),
+      timeout_ms: z.number().int().min(100).max(60_000).default(5000),
+    })
+    .prefault({}),
   listeners: listenersSchema,
   smtp: smtpSchema,
   policy: policySchema,
