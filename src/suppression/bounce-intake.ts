@@ -1,0 +1,83 @@
+/**
+ * Bounce intake: a message delivered into a local mailbox that is a bounce of mail our users
+ * sent (null envelope sender, or sent to our bounce address) is parsed, and each hard-bounced
+ * recipient goes on the suppression list. `withBounceIntake` wraps the local transport like
+ * autoreply/after-local-delivery.ts's `withVacation`.
+ *
+ * RFC 3464 (DSN) via explain/parse-bounce.ts; RFC 5321 §4.5.5 (bounces use the null sender).
+ * Security: the bounce is untrusted input from anyone who can send us mail; it is only parsed
+ * by parseBounce, and a failing intake never changes the delivery outcome.
+ */
+import { readFile } from 'node:fs/promises';
+import type { DeliveryOutcome } from '../core/delivery-outcome.js';
+import { parseBounce } from '../explain/parse-bounce.js';
+import type { SuppressionEntry, SuppressionStore } from '../store/ports/suppression.js';
+
+export interface BounceIntakeLog {
+  info(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+export interface LocalTransportLike {
+  deliver(job: { readonly from: string; readonly bodyPath: string }): Promise<DeliveryOutcome[]>;
+  close(): Promise<void>;
+}
+
+/** Parse one message and record its hard bounces; returns the entries written. */
+export async function recordBounce(raw: Buffer, store: SuppressionStore, now: number): Promise<SuppressionEntry[]> {
+  const report = parseBounce(raw);
+  if (report === null || report.kind !== 'bounce') return [];
+  const written: SuppressionEntry[] = [];
+  for (const r of report.recipients) {
+    // Soft bounces (mailboxfull, expired…) may succeed later: never suppress them.
+    if (!r.hard || !r.address.includes('@')) continue;
+    const entry: SuppressionEntry = {
+      address: r.address.toLowerCase(),
+      at: now,
+      reason: r.reason,
+      status: r.status,
+      // The diagnostic is stored and shown, never sent: fold line breaks anyway.
+      diagnostic: r.diagnostic.replace(/[\r\n]+/g, ' ').trim(),
+      ...(report.original?.messageId ? { originalMessageId: report.original.messageId } : {}),
+    };
+    await store.put(entry);
+    written.push(entry);
+  }
+  return written;
+}
+
+export interface BounceIntakeOptions {
+  readonly store: SuppressionStore;
+  readonly now: () => number;
+  /** Lower-cased recipients that count as "our bounce address" besides the null sender. */
+  readonly bounceAddresses?: readonly string[];
+  readonly log?: BounceIntakeLog;
+}
+
+/** The null sender as the queue keeps it in job.from: "" or "<>". */
+function isNullSender(from: string): boolean {
+  return from === '' || from === '<>';
+}
+
+export function withBounceIntake<T extends LocalTransportLike>(transport: T, opts: BounceIntakeOptions): T {
+  const bounceAddresses = new Set((opts.bounceAddresses ?? []).map((a) => a.toLowerCase()));
+  return {
+    ...transport,
+    deliver: async (job: Parameters<T['deliver']>[0]) => {
+      const outcomes = await transport.deliver(job);
+      const delivered = outcomes.filter((o) => o.status === 'delivered' && o.stage === 'local');
+      if (delivered.length === 0) return outcomes;
+      const isBounce =
+        isNullSender(job.from) || delivered.some((o) => bounceAddresses.has(String(o.rcpt).toLowerCase()));
+      if (!isBounce) return outcomes;
+      try {
+        const written = await recordBounce(await readFile(job.bodyPath), opts.store, opts.now());
+        opts.log?.info({ suppressed: written.map((e) => e.address) }, 'bounce intake');
+      } catch (err) {
+        opts.log?.error({ err: String(err) }, 'bounce intake failed');
+      }
+      return outcomes;
+    },
+    close: () => transport.close(),
+  };
+}
