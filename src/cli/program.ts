@@ -12,6 +12,7 @@ import { registerExplainCommand } from './commands/explain.js';
 import { registerLogCommand } from './commands/log.js';
 import { registerQueueCommand } from './commands/queue.js';
 import { registerSendmailCommand } from './commands/sendmail.js';
+import { registerSuppressionCommand } from './commands/suppression.js';
 import { registerTrustedCommand } from './commands/trusted.js';
 import { registerUserCommand } from './commands/user.js';
 import { registerVacationCommand } from './commands/vacation.js';
@@ -45,6 +46,7 @@ export function buildProgram(): Command {
   registerBadMailFromCommand(program);
   registerTrustedCommand(program);
   registerVacationCommand(program);
+  registerSuppressionCommand(program);
   registerQueueCommand(program);
   registerLogCommand(program);
   registerSendmailCommand(program);
