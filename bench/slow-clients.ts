@@ -63,7 +63,13 @@ async function scenario(label: string, extra: string, slow: number): Promise<voi
     await new Promise((r) => setTimeout(r, 1500));
     const t0 = performance.now();
     const result = await normalClient(mw.ports.mx).catch((err: Error) => {
-      console.log(`${label.padEnd(44)} | normal client refused: ${err.message.split('\n')[0]}`);
+      const line =
+        /Input:\s*(.*)/s.exec(err.message)?.[1]?.split('\r')[0]?.trim().replace(/^'|'$/g, '') ??
+        err.message.split('\n')[0];
+      const still = s ? s.sockets.filter((x) => !x.destroyed).length : 0;
+      console.log(
+        `${label.padEnd(44)} | normal client refused at greeting: "${line}" | slow open ${still}, refused 421 ${s ? s.refused() : 0}`,
+      );
       return null;
     });
     if (!result) {
@@ -89,4 +95,4 @@ console.log(
 );
 await scenario('no slow clients', roomy, 0);
 await scenario(`${SLOW} slow clients, limits raised to 1000`, roomy, SLOW);
-await scenario(`${SLOW} slow clients, default limits (200, 20/IP)`, '', SLOW);
+await scenario(`${SLOW} slow, default limits (200, 20/IP)`, '', SLOW);
