@@ -38,7 +38,9 @@ import { networkMatcher } from '../store/cidr.js';
 import { hashPassword } from '../store/passwords.js';
 import { SqliteDirectoryStore } from '../store/sqlite/directory.js';
 import { openSqliteQueueStore } from '../store/sqlite/queue.js';
+import { SqliteSuppressionStore } from '../store/sqlite/suppression.js';
 import { SqliteVacationStore } from '../store/sqlite/vacation.js';
+import { withBounceIntake } from '../suppression/bounce-intake.js';
 import { queuePaths } from './queue-context.js';
 
 export interface RunningMailward {
@@ -131,7 +133,11 @@ export async function startMailward(config: Config): Promise<RunningMailward> {
   );
 
   const local = withVacation(
-    createLocalTransport({ dataDir, directory, hostname, overQuota: config.delivery.local.over_quota, log }),
+    // suppression (issue #5): hard bounces delivered to a local mailbox go on the suppression list
+    withBounceIntake(
+      createLocalTransport({ dataDir, directory, hostname, overQuota: config.delivery.local.over_quota, log }),
+      { store: SqliteSuppressionStore.onDatabase(directoryStore.db), now: () => clock.now(), log },
+    ),
     createVacationHook({ store: vacationStore, inject: injectVacation, hostname, clock, config: config.autoreply }),
     log,
   );
