@@ -1,48 +1,63 @@
 #!/usr/bin/env bash
-# Intake benchmark: Postfix's smtp-source sends 4 KiB messages to mailward over loopback,
-# with 1 and with 20 parallel sessions, and this prints messages per second for each.
-# Every message is fsynced by the spool sink before its 250, as the real queue does.
-# Usage: bench/intake.sh [messages-per-run]   (default 2000)
-#        MAILWARD_PORT=2525 bench/intake.sh  measures an already running server instead;
-#        INTAKE_SINK=discard bench/intake.sh  measures the engine without the disk.
-# Installs Postfix (for smtp-source) if missing and makes sure no system Postfix keeps running.
+# Intake benchmark: Postfix's smtp-source sends 4 KiB messages over loopback to the real
+# `mailward serve` (durable SQLite queue, 250 after commit) and to a private Postfix that
+# accepts into its queue and defers (same durability), alternating A B A B, with 1, 20 and
+# 100 sessions. Prints msg/s for each, the ratio mailward/Postfix, and peak RSS: mailward's
+# node process VmHWM; Postfix = sum of VmHWM of its smtpd + cleanup processes after the run.
+# Usage: bench/intake.sh   (COUNTS="1:1500 20:6000 100:6000" to change messages per run)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-COUNT="${1:-2000}"
+. bench/lib-postfix.sh
+COUNTS="${COUNTS:-1:1500 20:6000 100:6000}"
+SOURCE=/usr/sbin/smtp-source
+[ -x "$SOURCE" ] || { echo "intake: needs postfix (scripts/install-test-tools.sh)" >&2; exit 1; }
 
-if ! command -v smtp-source >/dev/null 2>&1 && [ ! -x /usr/sbin/smtp-source ]; then
-  echo "intake: installing postfix for smtp-source" >&2
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq >/dev/null
-  apt-get install -y -qq postfix >/dev/null
-fi
-# The package starts a system Postfix on port 25; the benchmark needs only the client tool.
-if command -v postfix >/dev/null 2>&1; then postfix stop >/dev/null 2>&1 || true; fi
-command -v systemctl >/dev/null 2>&1 && systemctl stop postfix >/dev/null 2>&1 || true
-SOURCE="$(command -v smtp-source || echo /usr/sbin/smtp-source)"
-
-PID=""
-cleanup() { [ -n "$PID" ] && kill "$PID" 2>/dev/null && wait "$PID" 2>/dev/null || true; }
+WORK="$(mktemp -d /tmp/mailward-bench-intake-XXXXXX)"
+MW_PID=""
+cleanup() { [ -n "$MW_PID" ] && kill "$MW_PID" 2>/dev/null; postfix_stop; rm -rf "$WORK"; }
 trap cleanup EXIT
 
-if [ -n "${MAILWARD_PORT:-}" ]; then
-  PORT="$MAILWARD_PORT"
-else
-  LOG="$(mktemp)"
-  node --import tsx bench/intake-server.ts 0 >"$LOG" 2>&1 &
-  PID=$!
-  for _ in $(seq 1 100); do
-    PORT="$(sed -n 's/^listening \([0-9]*\)$/\1/p' "$LOG")"
-    [ -n "$PORT" ] && break
+mw_start() {
+  rm -rf "$WORK/mw"; mkdir -p "$WORK/mw"
+  cat >"$WORK/mw/mailward.toml" <<CF
+hostname = "mx.mailward.test"
+log = { level = "warn" }
+[[listeners]]
+role = "mx"
+port = 0
+tls = "none"
+max_connections_per_ip = 200
+CF
+  node --import tsx src/cli/main.ts serve --data-dir "$WORK/mw" --config "$WORK/mw/mailward.toml" >"$WORK/mw.log" 2>&1 &
+  MW_PID=$!
+  for _ in $(seq 1 300); do
+    MW_PORT="$(sed -n 's/.*listening: mx on [0-9.]*:\([0-9]*\).*/\1/p' "$WORK/mw.log" | head -1)"
+    [ -n "$MW_PORT" ] && return 0
     sleep 0.1
   done
-  [ -n "${PORT:-}" ] || { echo "intake: bench server did not start" >&2; cat "$LOG" >&2; exit 1; }
-fi
+  echo "intake: mailward did not start" >&2; cat "$WORK/mw.log" >&2; exit 1
+}
+mw_stop() { kill "$MW_PID" 2>/dev/null; wait "$MW_PID" 2>/dev/null || true; MW_PID=""; }
 
-for SESSIONS in 1 20; do
-  START=$(date +%s.%N)
-  "$SOURCE" -s "$SESSIONS" -l 4096 -m "$COUNT" -f a@example.test -t b@example.test "127.0.0.1:$PORT"
-  END=$(date +%s.%N)
-  awk -v n="$COUNT" -v s="$SESSIONS" -v a="$START" -v b="$END" \
-    'BEGIN { printf "intake: %d sessions, %d messages of 4 KiB: %.0f messages/s (%.2f s)\n", s, n, n / (b - a), b - a }'
+# rate PORT SESSIONS COUNT -> msg/s
+rate() {
+  local a b
+  a=$(date +%s.%N)
+  "$SOURCE" -s "$2" -l 4096 -m "$3" -f friend@outside.test -t postmaster@example.test "127.0.0.1:$1" >/dev/null
+  b=$(date +%s.%N)
+  awk -v n="$3" -v a="$a" -v b="$b" 'BEGIN { printf "%.0f", n / (b - a) }'
+}
+
+PF_PORT=$((20000 + RANDOM % 20000))
+printf '%-8s | %-13s | %-13s | %-5s | %-16s | %s\n' sessions "mailward msg/s" "postfix msg/s" ratio "mailward RSS MB" "postfix RSS MB"
+for pair in $COUNTS; do
+  S="${pair%%:*}"; N="${pair##*:}"
+  mw_start; postfix_start "$PF_PORT"
+  M1=$(rate "$MW_PORT" "$S" "$N"); P1=$(rate "$PF_PORT" "$S" "$N")
+  M2=$(rate "$MW_PORT" "$S" "$N"); P2=$(rate "$PF_PORT" "$S" "$N")
+  MRSS=$(awk '/^VmHWM/ {print $2}' "/proc/$MW_PID/status"); PRSS=$(postfix_rss)
+  mw_stop; postfix_stop
+  awk -v s="$S" -v m1="$M1" -v m2="$M2" -v p1="$P1" -v p2="$P2" -v mr="$MRSS" -v pr="$PRSS" 'BEGIN {
+    m = (m1 + m2) / 2; p = (p1 + p2) / 2
+    printf "%-8d | %5.0f (%s,%s) | %5.0f (%s,%s) | %5.2f | %16.0f | %.0f\n", s, m, m1, m2, p, p1, p2, m / p, mr / 1024, pr / 1024 }'
 done
