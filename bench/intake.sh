@@ -26,6 +26,7 @@ log = { level = "warn" }
 role = "mx"
 port = 0
 tls = "none"
+[smtp]
 max_connections_per_ip = 200
 CF
   node --import tsx src/cli/main.ts serve --data-dir "$WORK/mw" --config "$WORK/mw/mailward.toml" >"$WORK/mw.log" 2>&1 &
