@@ -56,10 +56,9 @@ export async function startMailward(config: Config): Promise<RunningMailward> {
   const { hostname } = config;
   const dataDir = config.data_dir;
 
-  const directoryStore = SqliteDirectoryStore.open(join(dataDir, 'mailward.db'));
-  const directory = directoryStore;
+  const directory = SqliteDirectoryStore.open(join(dataDir, 'mailward.db'));
   const bootstrap = await bootstrapIfEmpty(directory, hashPassword);
-  const vacationStore = SqliteVacationStore.onDatabase(directoryStore.db);
+  const vacationStore = SqliteVacationStore.onDatabase(directory.db);
   const { dbFile, spoolDir } = queuePaths(dataDir);
   const queueStore = openSqliteQueueStore(dbFile);
   const settings = queueSettings(config.queue);
@@ -96,7 +95,7 @@ export async function startMailward(config: Config): Promise<RunningMailward> {
     (await mailauthStep(file, envelope)) ??
     (await policy.checkContent({ sessionId: 'intake', client: envelope.client }, envelope, file));
 
-  // biome-ignore lint/style/useConst: assigned after the intake, which needs to kick it
+  // Declared before the intake, which kicks it when mail is queued; assigned below.
   let runner: ReturnType<typeof createRunner> | undefined;
   const intake = createIntake({
     store: queueStore,
@@ -136,7 +135,7 @@ export async function startMailward(config: Config): Promise<RunningMailward> {
     // suppression (issue #5): hard bounces delivered to a local mailbox go on the suppression list
     withBounceIntake(
       createLocalTransport({ dataDir, directory, hostname, overQuota: config.delivery.local.over_quota, log }),
-      { store: SqliteSuppressionStore.onDatabase(directoryStore.db), now: () => clock.now(), log },
+      { store: SqliteSuppressionStore.onDatabase(directory.db), now: () => clock.now(), log },
     ),
     createVacationHook({ store: vacationStore, inject: injectVacation, hostname, clock, config: config.autoreply }),
     log,
@@ -221,7 +220,7 @@ export async function startMailward(config: Config): Promise<RunningMailward> {
       await intake.close();
       await transport.close();
       await queueStore.close();
-      directoryStore.close();
+      directory.close();
     },
   };
 }
