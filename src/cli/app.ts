@@ -60,7 +60,7 @@ export async function startMailward(config: Config): Promise<RunningMailward> {
   const bootstrap = await bootstrapIfEmpty(directory, hashPassword);
   const vacationStore = SqliteVacationStore.onDatabase(directory.db);
   const { dbFile, spoolDir } = queuePaths(dataDir);
-  const queueStore = openSqliteQueueStore(dbFile);
+  const queueStore = openSqliteQueueStore(dbFile, { syncOffLoop: true });
   const settings = queueSettings(config.queue);
 
   const dnsServers = [...config.dns.servers];

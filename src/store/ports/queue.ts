@@ -147,8 +147,13 @@ export interface EventFilter {
 }
 
 export interface QueueStore {
-  /** Commits messages with their recipients and `received` events in ONE transaction (group commit). */
+  /**
+   * Commits messages with their recipients and `received` events in ONE transaction (group
+   * commit); resolves only when that commit is on disk.
+   */
   insertMessages(messages: readonly NewQueueMessage[]): Promise<void>;
+  /** Makes every commit so far durable (other writes need not be on disk when they return). */
+  sync(): Promise<void>;
   /**
    * Atomically claims up to `limit` due recipients (pending or deferred, next attempt ≤ now,
    * not claimed or claim expired) for `workerId`. Two workers never get the same recipient.

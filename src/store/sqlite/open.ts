@@ -6,7 +6,8 @@
  * Durability: WAL with `synchronous=FULL`. NORMAL in WAL mode survives a process crash but
  * may lose the last commits on power loss or an OS crash; the queue answers `250` only after
  * its commit returns (STYLE.md §4), and that promise must hold across a power cut, so every
- * commit is fsynced. WAL keeps readers unblocked while a writer works.
+ * commit is fsynced. WAL keeps readers unblocked while a writer works. The server's queue
+ * connection opts into NORMAL and fsyncs the WAL itself, off the event loop (same durability).
  * Security: the file holds password hashes; it is created with mode 0600 in a 0700 dir.
  */
 import { chmodSync, existsSync, mkdirSync } from 'node:fs';
@@ -28,6 +29,13 @@ export interface OpenOptions {
   schema?: string;
   /** Milliseconds to wait for another connection's write lock. */
   busyTimeoutMs?: number;
+  /**
+   * `FULL` (default): every commit fsyncs the WAL before it returns. `NORMAL`: commits only
+   * write the WAL; the caller makes them durable itself by syncing the WAL file off the event
+   * loop (see SqliteQueueStore.sync). better-sqlite3 runs on the event loop, so an fsync inside
+   * a commit stalls every connection the process serves.
+   */
+  synchronous?: 'FULL' | 'NORMAL';
 }
 
 /**
@@ -47,7 +55,7 @@ export function openDatabase(
   try {
     if (fresh) chmodSync(file, 0o600);
     if (!memory) db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = FULL');
+    db.pragma(`synchronous = ${opts.synchronous === 'NORMAL' ? 'NORMAL' : 'FULL'}`);
     db.pragma(`busy_timeout = ${Math.max(0, Math.floor(opts.busyTimeoutMs ?? 5000))}`);
     db.pragma('foreign_keys = ON');
     applyMigrations(db, opts.schema ?? 'default', migrations);
