@@ -237,6 +237,76 @@ describe('queue runner', () => {
     await t.close();
   });
 
+  it('holds claimed jobs over a destination limit and starts them as slots free, without giving claims back', async () => {
+    let live = 0;
+    let peak = 0;
+    const t = await setup(
+      async () => {
+        live++;
+        peak = Math.max(peak, live);
+        await new Promise((r) => setTimeout(r, 5));
+        live--;
+        return delivered();
+      },
+      { limits: { maxConnections: 10, maxPerDomain: 2 }, pollIntervalMs: 60_000 },
+    );
+    const calls = { claim: 0, release: 0 };
+    const claimDue = t.store.claimDue.bind(t.store);
+    const releaseClaims = t.store.releaseClaims.bind(t.store);
+    t.store.claimDue = (...a) => {
+      calls.claim++;
+      return claimDue(...a);
+    };
+    t.store.releaseClaims = (...a) => {
+      calls.release++;
+      return releaseClaims(...a);
+    };
+    for (let i = 0; i < 8; i++) await t.inject([`u${i}@x.test`]);
+    await t.runner.start();
+    for (let i = 0; i < 200 && (await t.store.listMessages()).length > 0; i++) {
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    assert.deepEqual(await t.store.listMessages(), []);
+    assert.equal(t.jobs.length, 8);
+    assert.equal(peak, 2);
+    assert.equal(calls.release, 0);
+    // one claim took all eight (two started, six held); the last one found nothing more
+    assert.ok(calls.claim <= 3, `${calls.claim} claims`);
+    await t.close();
+  });
+
+  it('gives held claims back on stop, so another worker can deliver them', async () => {
+    let release: () => void = () => {};
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    const t = await setup(
+      async () => {
+        await gate;
+        return delivered();
+      },
+      { limits: { maxConnections: 10, maxPerDomain: 1 }, pollIntervalMs: 60_000 },
+    );
+    for (let i = 0; i < 3; i++) await t.inject([`u${i}@x.test`]);
+    await t.runner.start();
+    while (t.jobs.length === 0) await new Promise((r) => setTimeout(r, 5));
+    const stopping = t.runner.stop();
+    release();
+    await stopping;
+    const left = await t.store.listMessages();
+    assert.equal(left.length, 2);
+    for (const m of left) for (const r of m.recipients) assert.equal(r.state, 'pending');
+    const other = createRunner({
+      store: t.store,
+      transport: fakeTransport(() => delivered()).transport,
+      clock: t.clock,
+      schedule: createSchedule(),
+      log: silent,
+    });
+    assert.deepEqual(await other.runOnce(), { jobs: 2, recipients: 2 });
+    await t.close();
+  });
+
   it('never lets two runners on one database file deliver the same recipient', async () => {
     const seen: string[] = [];
     const t = await setup(

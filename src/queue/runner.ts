@@ -115,6 +115,8 @@ export function createRunner(deps: RunnerDeps): Runner {
           batch.map((b) => b.item),
           deps.clock.now(),
         );
+        // a finished message's spool file is removed next: its row must be final on disk first
+        if (out.some((o) => o?.done)) await deps.store.sync();
         for (const [i, b] of batch.entries()) b.resolve(out[i] ?? null);
       } catch (err) {
         for (const b of batch) b.reject(err);
@@ -128,15 +130,69 @@ export function createRunner(deps: RunnerDeps): Runner {
     return deps.isLocalDomain && (await deps.isLocalDomain(domain)) ? 'local' : domain;
   }
 
-  /** One round: claim what fits, start the jobs, give back what does not fit. */
+  /**
+   * Claimed jobs waiting for a slot of their destination, oldest first. Holding them (instead
+   * of giving the claims back and claiming them again) keeps a busy destination from costing a
+   * store write per finished job; they start as soon as a slot frees. Claims older than half
+   * the lease are given back so another worker may take them before the lease runs out.
+   */
+  const backlog = new Map<string, { job: Job; claimedAt: number }[]>();
+  let backlogSize = 0;
+  /** The last claim may have left due mail behind (limits): look again when a slot frees. */
+  let moreDue = true;
+
+  function slotOf(destination: string): { count: number; domains: Set<string> } {
+    return perDest.get(destination) ?? { count: 0, domains: new Set<string>() };
+  }
+
+  /** Starts waiting jobs where slots are free; returns what it started. */
+  function startFromBacklog(summary: RunSummary): void {
+    for (const [destination, waiting] of backlog) {
+      while (waiting.length > 0 && running.size < maxTotal && slotOf(destination).count < maxPerDest) {
+        const next = waiting.shift() as { job: Job };
+        backlogSize--;
+        start(next.job, summary);
+      }
+      if (waiting.length === 0) backlog.delete(destination);
+    }
+  }
+
+  async function releaseStale(now: number): Promise<void> {
+    for (const [destination, waiting] of backlog) {
+      while (waiting.length > 0 && now - (waiting[0] as { claimedAt: number }).claimedAt > leaseMs / 2) {
+        const { job } = waiting.shift() as { job: Job };
+        backlogSize--;
+        await releaseJob(job);
+      }
+      if (waiting.length === 0) backlog.delete(destination);
+    }
+  }
+
+  function releaseJob(job: Job): Promise<void> {
+    return deps.store.releaseClaims(
+      workerId,
+      job.message.id,
+      job.rcpts.map((r) => r.address),
+    );
+  }
+
+  /** One round: start waiting jobs, claim what fits, start those that fit and hold the rest. */
   async function dispatch(): Promise<RunSummary> {
     const summary: RunSummary = { jobs: 0, recipients: 0 };
-    const free = maxTotal - running.size;
-    if (free <= 0) return summary;
-    const excludeDomains = [...perDest.values()].filter((d) => d.count >= maxPerDest).flatMap((d) => [...d.domains]);
     const now = deps.clock.now();
+    await releaseStale(now);
+    startFromBacklog(summary);
+    const free = maxTotal - running.size - backlogSize;
+    if (free <= 0) return summary;
+    // destinations at their limit, or with jobs already waiting, need nothing more now
+    const excludeDomains = [...perDest.entries()]
+      .filter(([dest, d]) => d.count >= maxPerDest || backlog.has(dest))
+      .flatMap(([, d]) => [...d.domains]);
     // at most one recipient per free slot: every job then fits, and a big message goes out in slices
     const claimed = await deps.store.claimDue(workerId, now, free, { leaseMs, excludeDomains });
+    // fewer than asked and nothing held back: the store has nothing else due right now, so a
+    // finished job need not ask again (new mail kicks, retries come due at the poll)
+    moreDue = excludeDomains.length > 0 || claimed.reduce((n, c) => n + c.recipients.length, 0) >= free;
     const jobs = new Map<string, Job & { rcpts: QueueRecipient[]; domains: string[] }>();
     for (const c of claimed) {
       for (const r of c.recipients) {
@@ -154,32 +210,39 @@ export function createRunner(deps: RunnerDeps): Runner {
       }
     }
     for (const job of jobs.values()) {
-      const slot = perDest.get(job.destination) ?? { count: 0, domains: new Set<string>() };
-      if (running.size >= maxTotal || slot.count >= maxPerDest) {
-        await deps.store.releaseClaims(
-          workerId,
-          job.message.id,
-          job.rcpts.map((r) => r.address),
-        );
+      if (running.size < maxTotal && slotOf(job.destination).count < maxPerDest && !backlog.has(job.destination)) {
+        start(job, summary);
         continue;
       }
-      slot.count++;
-      for (const d of job.domains) slot.domains.add(d);
-      perDest.set(job.destination, slot);
-      summary.jobs++;
-      summary.recipients += job.rcpts.length;
-      const keys = job.rcpts.map((r) => `${r.messageId}\0${r.address.toLowerCase()}`);
-      for (const k of keys) inFlight.add(k);
-      const p = runJob(job).finally(() => {
-        for (const k of keys) inFlight.delete(k);
-        running.delete(p);
-        slot.count--;
-        if (slot.count === 0) perDest.delete(job.destination);
-        if (started) kick();
-      });
-      running.add(p);
+      const waiting = backlog.get(job.destination) ?? [];
+      waiting.push({ job, claimedAt: now });
+      backlog.set(job.destination, waiting);
+      backlogSize++;
     }
     return summary;
+  }
+
+  function start(job: Job, summary: RunSummary): void {
+    const slot = slotOf(job.destination);
+    slot.count++;
+    for (const d of job.domains) slot.domains.add(d);
+    perDest.set(job.destination, slot);
+    summary.jobs++;
+    summary.recipients += job.rcpts.length;
+    const keys = job.rcpts.map((r) => `${r.messageId}\0${r.address.toLowerCase()}`);
+    for (const k of keys) inFlight.add(k);
+    const p = runJob(job).finally(() => {
+      for (const k of keys) inFlight.delete(k);
+      running.delete(p);
+      slot.count--;
+      if (slot.count === 0) perDest.delete(job.destination);
+      if (!started) return;
+      // the freed slot goes to a waiting job of any destination at once, without a store round
+      const next: RunSummary = { jobs: 0, recipients: 0 };
+      startFromBacklog(next);
+      if (moreDue && (next.jobs === 0 || backlogSize === 0)) kick();
+    });
+    running.add(p);
   }
 
   async function runJob(job: Job): Promise<void> {
@@ -317,6 +380,11 @@ export function createRunner(deps: RunnerDeps): Runner {
       started = false;
       if (timer) clearTimeout(timer);
       if (dispatching) await dispatching;
+      for (const [destination, waiting] of backlog) {
+        backlog.delete(destination);
+        for (const { job } of waiting) await releaseJob(job).catch(() => {});
+      }
+      backlogSize = 0;
       while (running.size > 0) await Promise.allSettled([...running]);
     },
     async runOnce() {
