@@ -74,6 +74,7 @@ export async function generateDkimKey(
   // The umask may have narrowed the mode further, never widened it; make it exact anyway.
   await chmod(keyFile, 0o600);
   await writeFile(txtFile, `${zoneLine}\n`, { mode: 0o644 });
+  listings.delete(dir);
   return { ok: true, key: { domain: d, selector: s, privateKeyPem, record, zoneLine, keyFile, txtFile } };
 }
 
@@ -84,17 +85,31 @@ export function formatZoneLine(selector: string, domain: string, record: string)
   return `${selector}._domainkey.${domain}. IN TXT ${parts.join(' ')}`;
 }
 
+/**
+ * The key directory's listing, read at most once a second: the server asks for every message
+ * it signs or checks, and a key made by `mailward dkim generate` is seen within that second.
+ */
+const LISTING_TTL_MS = 1000;
+const listings = new Map<string, { readonly at: number; readonly names: Promise<string[]> }>();
+
+function keyFileNames(dir: string): Promise<string[]> {
+  const now = Date.now();
+  const cached = listings.get(dir);
+  if (cached && now - cached.at < LISTING_TTL_MS) return cached.names;
+  const names = readdir(dir).catch((err: NodeJS.ErrnoException) => {
+    if (err.code === 'ENOENT') return [];
+    listings.delete(dir);
+    throw err;
+  });
+  listings.set(dir, { at: now, names });
+  return names;
+}
+
 /** The selectors stored for a domain, sorted. */
 export async function listSelectors(dataDir: string, domain: string): Promise<string[]> {
   const d = keyDomain(domain);
   if (!d) return [];
-  let names: string[];
-  try {
-    names = await readdir(dkimDir(dataDir));
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw err;
-  }
+  const names = await keyFileNames(dkimDir(dataDir));
   const prefix = `${d}.`;
   return names
     .filter((n) => n.startsWith(prefix) && n.endsWith('.key'))
