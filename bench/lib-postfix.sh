@@ -56,3 +56,13 @@ postfix_rss() {
   done
   echo "$total"
 }
+postfix_cpu() {
+  # CPU ticks (user+system) of the instance: its master with reaped children, and the live ones.
+  local master total
+  master="$(tr -d ' ' <"$PF_DIR/queue/pid/master.pid")"
+  total="$(awk '{print $14 + $15 + $16 + $17}' "/proc/$master/stat")"
+  for pid in $(pgrep -P "$master"); do
+    total=$((total + $(awk '{print $14 + $15}' "/proc/$pid/stat" 2>/dev/null || echo 0)))
+  done
+  echo "$total"
+}

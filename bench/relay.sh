@@ -1,34 +1,60 @@
 #!/usr/bin/env bash
-# Durable intake over SMTP, measured with Postfix's smtp-source (Debian package "postfix"):
-# N messages of SIZE octets over SESSIONS parallel sessions to a running mailward, then
-# messages per second. Compare with Postfix itself on the same machine (target: ≥ 1.5×).
-#
-#   bench/relay.sh [host:port=127.0.0.1:2525] [messages=5000] [sessions=20] [size=4096]
-#
-# The recipient must be one the server accepts (RCPT=user@example.test by default; set RCPT
-# and FROM in the environment). Start the server with UV_THREADPOOL_SIZE=32 or more: each
-# message's fdatasync runs in libuv's pool, 4 threads by default.
-# Until `mailward serve` is wired, bench/smtp-intake.ts measures the SMTP engine + intake in-process.
-# Not part of `npm test`.
+# End-to-end relay benchmark: smtp-source sends 4 KiB messages from 127.0.0.1 (a trusted
+# network on both servers, so relaying is allowed as after AUTH — smtp-source cannot AUTH)
+# to someone@remote.test; mailward routes remote.test to Postfix's smtp-sink, the private
+# Postfix uses it as relayhost. The clock stops when smtp-sink has received every message.
+# Alternates A B A B; prints msg/s end to end, the ratio, CPU ms per message and peak RSS.
+# Usage: bench/relay.sh   (COUNTS="1:1000 20:4000" messages per run; aim for ≥ 10 s)
 set -euo pipefail
-target=${1:-127.0.0.1:2525}
-count=${2:-5000}
-sessions=${3:-20}
-size=${4:-4096}
-from=${FROM:-bench@example.test}
-rcpt=${RCPT:-postmaster@example.test}
+cd "$(dirname "$0")/.."
+. bench/lib-postfix.sh
+. bench/lib-mailward.sh
+COUNTS="${COUNTS:-1:1000 20:4000}"
+SOURCE=/usr/sbin/smtp-source
+SINK=/usr/sbin/smtp-sink
+[ -x "$SOURCE" ] && [ -x "$SINK" ] || { echo "relay: needs postfix (scripts/install-test-tools.sh)" >&2; exit 1; }
+SINK_PID=""
+SINK_OUT="$(mktemp /tmp/mailward-bench-sink-XXXXXX)"
+trap 'mw_stop; postfix_stop; [ -n "$SINK_PID" ] && kill "$SINK_PID" 2>/dev/null; rm -f "$SINK_OUT"' EXIT
 
-if ! command -v smtp-source >/dev/null 2>&1; then
-  echo "relay.sh: smtp-source not found; apt-get install postfix (it ships /usr/sbin/smtp-source)" >&2
-  exit 1
-fi
+SINK_PORT=$((20000 + RANDOM % 10000))
+PF_PORT=$((30000 + RANDOM % 10000))
+# -c: running counters ("mesg=N") after each session; backlog 256
+"$SINK" -u postfix -c "127.0.0.1:$SINK_PORT" 256 >"$SINK_OUT" 2>&1 &
+SINK_PID=$!
+sleep 0.3
 
-start=$(date +%s.%N)
-smtp-source -c -s "$sessions" -m "$count" -l "$size" -f "$from" -t "$rcpt" "$target" >/dev/null
-end=$(date +%s.%N)
-python3 - "$start" "$end" "$count" "$sessions" "$size" <<'PY'
-import sys
-start, end, count, sessions, size = float(sys.argv[1]), float(sys.argv[2]), int(sys.argv[3]), sys.argv[4], sys.argv[5]
-secs = end - start
-print(f"{count} messages of {size} octets over {sessions} sessions in {secs:.2f} s: {count / secs:.0f} msg/s")
-PY
+sunk() { tr '\r' '\n' <"$SINK_OUT" | sed -n 's/.*mesg=\([0-9]*\).*/\1/p' | tail -1; }
+
+# rate PORT SESSIONS COUNT CPUFN -> "msg/s cpu-ms-per-message" (end to end: until the sink has them)
+rate() {
+  local a b c0 c1 base want
+  base=$(sunk); base=${base:-0}; want=$((base + $3))
+  c0=$($4); a=$(date +%s.%N)
+  "$SOURCE" -s "$2" -l 4096 -m "$3" -f friend@outside.test -t someone@remote.test "127.0.0.1:$1" >/dev/null
+  for _ in $(seq 1 6000); do
+    [ "$(sunk)" -ge "$want" ] && break
+    sleep 0.01
+  done
+  b=$(date +%s.%N); c1=$($4)
+  [ "$(sunk)" -ge "$want" ] || { echo "relay: only $(($(sunk) - base)) of $3 arrived" >&2; exit 1; }
+  awk -v n="$3" -v a="$a" -v b="$b" -v c="$((c1 - c0))" -v hz="$(getconf CLK_TCK)" \
+    'BEGIN { printf "%.0f %.2f\n", n / (b - a), c * 1000 / hz / n }'
+}
+
+MW_EXTRA="[delivery.routes]
+\"remote.test\" = \"127.0.0.1:$SINK_PORT\""
+echo "smtp-source -> server -> smtp-sink; 4 KiB messages; A B A B; cpu = ms of CPU per message, all server processes"
+printf '%-8s | %-15s | %-15s | %-5s | %-6s | %-6s | %-8s | %s\n' sessions "mailward msg/s" "postfix msg/s" ratio "mw cpu" "pf cpu" "mw RSS MB" "pf RSS MB"
+for pair in $COUNTS; do
+  S="${pair%%:*}"; N="${pair##*:}"
+  mw_start "$MW_EXTRA"; postfix_start "$PF_PORT" "[127.0.0.1]:$SINK_PORT"
+  read -r M1 MC1 < <(rate "$MW_PORT" "$S" "$N" mw_cpu); read -r P1 PC1 < <(rate "$PF_PORT" "$S" "$N" postfix_cpu)
+  read -r M2 MC2 < <(rate "$MW_PORT" "$S" "$N" mw_cpu); read -r P2 PC2 < <(rate "$PF_PORT" "$S" "$N" postfix_cpu)
+  MRSS=$(mw_rss); PRSS=$(postfix_rss)
+  mw_stop; postfix_stop
+  awk -v s="$S" -v m1="$M1" -v m2="$M2" -v p1="$P1" -v p2="$P2" -v mc="$MC1 $MC2" -v pc="$PC1 $PC2" -v mr="$MRSS" -v pr="$PRSS" 'BEGIN {
+    m = (m1 + m2) / 2; p = (p1 + p2) / 2; split(mc, a, " "); split(pc, b, " ")
+    printf "%-8d | %5.0f (%s,%s) | %5.0f (%s,%s) | %5.2f | %6.2f | %6.2f | %9.0f | %.0f\n",
+      s, m, m1, m2, p, p1, p2, m / p, (a[1] + a[2]) / 2, (b[1] + b[2]) / 2, mr / 1024, pr / 1024 }'
+done
