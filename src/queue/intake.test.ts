@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -227,6 +227,24 @@ describe('intake', () => {
     assert.deepEqual(r, spam);
     assert.ok(seen.endsWith(BODY) && seen.startsWith('Received: '));
     assert.deepEqual(await t.store.listMessages(), []);
+    await t.close();
+  });
+
+  it('records the size of the file as the content step left it (a header prepended)', async () => {
+    const added = 'Authentication-Results: mx.ours.test; spf=none\r\n';
+    const t = await setup({
+      beforeCommit: async (file) => {
+        const old = await readFile(file);
+        await writeFile(`${file}.new`, Buffer.concat([Buffer.from(added), old]));
+        await rename(`${file}.new`, file);
+        return undefined;
+      },
+    });
+    const r = await t.intake.onData(view, envelope(['bob@ours.test']), Readable.from([Buffer.from(BODY)]));
+    const m = await t.store.getMessage(queuedId(r) ?? '');
+    const onDisk = await readFile(m?.spoolPath ?? '');
+    assert.ok(onDisk.toString().startsWith(added));
+    assert.equal(m?.size, onDisk.length);
     await t.close();
   });
 

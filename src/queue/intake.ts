@@ -12,6 +12,7 @@
  * from a bounded scan of the header for Message-ID. Local injection (injectLocal) is trusted:
  * callers (sendmail, bounce, vacation) must have decided that the sender may send.
  */
+import { stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { type Address, formatAddress, parseMailbox } from '../core/address.js';
 import type { Clock } from '../core/clock.js';
@@ -132,6 +133,7 @@ export function createIntake(deps: IntakeDeps): Intake {
     let submitted = false;
     try {
       const recipients = await expanding;
+      let size = written.size;
       if (a.envelope && deps.beforeCommit) {
         const refusal = await deps.beforeCommit(paths.tmp, a.envelope);
         if (refusal) {
@@ -143,6 +145,8 @@ export function createIntake(deps: IntakeDeps): Intake {
           );
           return { ok: false, reply: refusal };
         }
+        // the step may have rewritten the file (a header prepended): queue its real size
+        size = (await stat(paths.tmp)).size;
       }
       if (recipients.length === 0) {
         await written.discard();
@@ -158,7 +162,7 @@ export function createIntake(deps: IntakeDeps): Intake {
         dsn: a.dsn,
         body: a.bodyType,
         smtputf8: a.smtputf8,
-        size: written.size,
+        size,
         spoolPath: paths.file,
         arrivedAt: now,
         expiresAt: now + (deps.lifetimeMs ?? DEFAULT_LIFETIME),
