@@ -9,6 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/lib-postfix.sh
 . bench/lib-mailward.sh
+. bench/lib-compare.sh
 COUNTS="${COUNTS:-1:1000 20:4000}"
 SOURCE=/usr/sbin/smtp-source
 SINK=/usr/sbin/smtp-sink
@@ -45,16 +46,8 @@ rate() {
 MW_EXTRA="[delivery.routes]
 \"remote.test\" = \"127.0.0.1:$SINK_PORT\""
 echo "smtp-source -> server -> smtp-sink; 4 KiB messages; A B A B; cpu = ms of CPU per message, all server processes"
-printf '%-8s | %-15s | %-15s | %-5s | %-6s | %-6s | %-8s | %s\n' sessions "mailward msg/s" "postfix msg/s" ratio "mw cpu" "pf cpu" "mw RSS MB" "pf RSS MB"
+compare_header
 for pair in $COUNTS; do
   S="${pair%%:*}"; N="${pair##*:}"
-  mw_start "$MW_EXTRA"; postfix_start "$PF_PORT" "[127.0.0.1]:$SINK_PORT"
-  read -r M1 MC1 < <(rate "$MW_PORT" "$S" "$N" mw_cpu); read -r P1 PC1 < <(rate "$PF_PORT" "$S" "$N" postfix_cpu)
-  read -r M2 MC2 < <(rate "$MW_PORT" "$S" "$N" mw_cpu); read -r P2 PC2 < <(rate "$PF_PORT" "$S" "$N" postfix_cpu)
-  MRSS=$(mw_rss); PRSS=$(postfix_rss)
-  mw_stop; postfix_stop
-  awk -v s="$S" -v m1="$M1" -v m2="$M2" -v p1="$P1" -v p2="$P2" -v mc="$MC1 $MC2" -v pc="$PC1 $PC2" -v mr="$MRSS" -v pr="$PRSS" 'BEGIN {
-    m = (m1 + m2) / 2; p = (p1 + p2) / 2; split(mc, a, " "); split(pc, b, " ")
-    printf "%-8d | %5.0f (%s,%s) | %5.0f (%s,%s) | %5.2f | %6.2f | %6.2f | %9.0f | %.0f\n",
-      s, m, m1, m2, p, p1, p2, m / p, (a[1] + a[2]) / 2, (b[1] + b[2]) / 2, mr / 1024, pr / 1024 }'
+  compare_row "$S" "$N" "$MW_EXTRA" "$PF_PORT" "[127.0.0.1]:$SINK_PORT"
 done
