@@ -68,9 +68,10 @@ export async function startMailward(config: Config): Promise<RunningMailward> {
     servers: dnsServers,
     timeoutMs: config.policy.sender_domain_check.timeout_ms,
   });
+  const suppression = SqliteSuppressionStore.onDatabase(directory.db);
   const policy = createPolicy(
     { ...config.policy, trustedNetworks: config.trusted_networks, hostname },
-    { directory, resolver: policyResolver, clock, log },
+    { directory, resolver: policyResolver, clock, log, suppression },
   );
   const isTrustedIp = networkMatcher(config.trusted_networks);
   const signer = createOutboundSigner({
@@ -135,7 +136,7 @@ export async function startMailward(config: Config): Promise<RunningMailward> {
     // suppression (issue #5): hard bounces delivered to a local mailbox go on the suppression list
     withBounceIntake(
       createLocalTransport({ dataDir, directory, hostname, overQuota: config.delivery.local.over_quota, log }),
-      { store: SqliteSuppressionStore.onDatabase(directory.db), now: () => clock.now(), log },
+      { store: suppression, now: () => clock.now(), log },
     ),
     createVacationHook({ store: vacationStore, inject: injectVacation, hostname, clock, config: config.autoreply }),
     log,

@@ -28,6 +28,7 @@ const TRIGGERS: Record<string, Trigger> = {
   sender_domain_lookup_failed: (p) => p.onMail(view(outsider), path('<x@servfail.test>')),
   rcpt_unknown: (p) => p.onRcpt(view(outsider), path('<>'), rcpt('<nobody@example.test>')),
   rcpt_invalid: (p) => p.onRcpt(view(outsider), path('<>'), rcpt('<user%remote.test@example.test>')),
+  suppressed: (p) => p.onRcpt(view(alice), path('<alice@example.test>'), rcpt('<gone@remote.test>')),
   content_filtered: (p) => p.checkContent(view(outsider), envelope, Buffer.from('x')),
   content_filter_unavailable: (p) => p.checkContent(view(outsider), envelope, Buffer.from('x')),
 };
@@ -78,6 +79,11 @@ const GOLDEN: Record<string, Record<'default' | 'qmail' | 'sendmail', string>> =
     default: '553 5.1.3 <user%remote.test@example.test>: bad recipient address syntax',
     qmail: '553 sorry, rcpt user invalid (#5.7.1)',
     sendmail: '553 5.1.3 <user%remote.test@example.test>: bad recipient address syntax',
+  },
+  suppressed: {
+    default: '550 5.1.1 <gone@remote.test>: earlier delivery failed permanently on 2026-11-02: userunknown',
+    qmail: '550 5.1.1 <gone@remote.test>: earlier delivery failed permanently on 2026-11-02: userunknown',
+    sendmail: '550 5.1.1 <gone@remote.test>: earlier delivery failed permanently on 2026-11-02: userunknown',
   },
   content_filtered: {
     default: `553-5.7.1 message filtered as spam\n553 5.7.1 see ${URL}`,

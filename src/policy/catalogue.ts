@@ -24,6 +24,7 @@ export type CheckName =
   | 'sender_domain_unresolvable'
   | 'rcpt_unknown'
   | 'rcpt_invalid'
+  | 'suppressed'
   | 'content_filtered';
 
 /** Checks plus the temporary variants of two of them. */
@@ -32,7 +33,7 @@ export type ReplyName = CheckName | 'sender_domain_lookup_failed' | 'content_fil
 export interface ReplyTemplate {
   readonly code: number;
   readonly enhanced: string | null;
-  /** Lines with placeholders {rcpt}, {from}, {login}, {policy_url}. */
+  /** Lines with placeholders {rcpt}, {from}, {login}, {policy_url}, {date}, {reason}. */
   readonly lines: readonly string[];
 }
 
@@ -139,6 +140,15 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     },
   },
   {
+    name: 'suppressed',
+    check: 'suppressed',
+    stage: 'rcpt',
+    when: 'our user (authenticated or trusted) sends to a remote address that bounced permanently before (suppression list)',
+    styles: {
+      default: t(550, '5.1.1', '<{rcpt}>: earlier delivery failed permanently on {date}: {reason}'),
+    },
+  },
+  {
     name: 'content_filtered',
     check: 'content_filtered',
     stage: 'data',
@@ -157,12 +167,15 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
   },
 ];
 
-export const REPLY_PLACEHOLDERS = ['rcpt', 'from', 'login', 'policy_url'] as const;
+export const REPLY_PLACEHOLDERS = ['rcpt', 'from', 'login', 'policy_url', 'date', 'reason'] as const;
 
 export interface ReplyVars {
   readonly rcpt?: Address;
   readonly from?: Address;
   readonly login?: string | null;
+  /** suppressed: the day of the earlier failure (YYYY-MM-DD) and its reason word. */
+  readonly date?: string;
+  readonly reason?: string;
 }
 
 export interface ReplyOverrideInput {
@@ -251,6 +264,8 @@ export function buildReplyCatalogue(opts: {
         from: renderAddress(vars.from),
         login: vars.login ?? '',
         policy_url: opts.policyUrl,
+        date: vars.date ?? '',
+        reason: vars.reason ?? '',
       };
       return reply(
         tpl.code,

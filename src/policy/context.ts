@@ -9,6 +9,7 @@ import type { Address } from '../core/address.js';
 import type { ClientInfo, Recipient } from '../core/envelope.js';
 import type { PolicyDecision } from '../core/policy-decision.js';
 import type { DirectoryStore } from '../store/ports/directory.js';
+import type { SuppressionStore } from '../store/ports/suppression.js';
 import type { PolicyStage, ReplyCatalogue } from './catalogue.js';
 import type { SenderDomainChecker } from './sender-domain.js';
 import type { SpamdResult } from './spamd-client.js';
@@ -44,6 +45,8 @@ export interface PolicyDeps {
   primaryDomain(): Promise<string>;
   readonly senderDomain: SenderDomainChecker;
   spamd(message: Buffer): Promise<SpamdResult>;
+  /** Addresses that bounced permanently (rule suppressed); none: the rule lets everything pass. */
+  readonly suppression?: SuppressionStore;
   readonly log: PolicyLog;
 }
 

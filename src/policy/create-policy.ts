@@ -15,6 +15,7 @@ import type { PolicyDecision } from '../core/policy-decision.js';
 import type { Reply } from '../core/reply.js';
 import type { SessionView } from '../smtp/hooks.js';
 import type { DirectoryStore } from '../store/ports/directory.js';
+import type { SuppressionStore } from '../store/ports/suppression.js';
 import { buildReplyCatalogue, type PolicyStage, type ReplyCatalogue } from './catalogue.js';
 import type { PolicyContext, PolicyDeps, PolicyLog } from './context.js';
 import { runStage, stageRules } from './engine.js';
@@ -30,6 +31,8 @@ export interface PolicyWorld {
   readonly log: PolicyLog;
   /** Replaces the spamd TCP client (tests). */
   readonly spamd?: (message: Buffer) => Promise<SpamdResult>;
+  /** The suppression list the `suppressed` check reads. */
+  readonly suppression?: SuppressionStore;
 }
 
 export interface Policy {
@@ -114,6 +117,7 @@ export function createPolicy(
       cacheMs: config.sender_domain_check.cache_ms,
     }),
     spamd: world.spamd ?? ((m) => askSpamd(m, spamdOpts)),
+    ...(world.suppression ? { suppression: world.suppression } : {}),
     log,
   };
   const stages = stageRules(config.checks);

@@ -11,6 +11,7 @@ import { FakeClock } from '../core/clock.js';
 import type { ClientInfo, Recipient } from '../core/envelope.js';
 import type { SessionView } from '../smtp/hooks.js';
 import { MemoryDirectoryStore } from '../store/memory/directory.js';
+import { MemorySuppressionStore } from '../store/memory/suppression.js';
 import type { PolicyLog } from './context.js';
 import { createPolicy, type Policy } from './create-policy.js';
 import type { DnsResolver } from './sender-domain.js';
@@ -101,9 +102,18 @@ export async function testPolicy(
   const log = memoryLog();
   const clock = new FakeClock();
   const config = policySchema.parse(raw);
+  // one address on the suppression list, as if a bounce had reported it on 2026-11-02
+  const suppression = new MemorySuppressionStore();
+  await suppression.put({
+    address: 'gone@remote.test',
+    at: Date.UTC(2026, 10, 2, 9),
+    reason: 'userunknown',
+    status: '5.1.1',
+    diagnostic: '550 5.1.1 <gone@remote.test>: Recipient address rejected: User unknown',
+  });
   const policy = createPolicy(
     { ...config, trustedNetworks: opts.trusted ?? ['127.0.0.1/32', '::1/128'], hostname: 'mx.example.test' },
-    { directory, resolver: scriptedResolver(opts.dns ?? DNS), clock, log, spamd: opts.spamd },
+    { directory, resolver: scriptedResolver(opts.dns ?? DNS), clock, log, spamd: opts.spamd, suppression },
   );
   return { policy, log, directory, clock };
 }

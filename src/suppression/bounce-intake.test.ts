@@ -10,8 +10,9 @@ import { after, test } from 'node:test';
 import { parseMailbox } from '../core/address.js';
 import type { ClientInfo } from '../core/envelope.js';
 import { formatReply } from '../core/reply.js';
+import { buildReplyCatalogue } from '../policy/catalogue.js';
 import type { PolicyContext, PolicyDeps } from '../policy/context.js';
-import { suppressedRule } from '../policy/rules/suppressed.js';
+import { suppressed } from '../policy/rules/suppressed.js';
 import { MemorySuppressionStore } from '../store/memory/suppression.js';
 import { withBounceIntake } from './bounce-intake.js';
 
@@ -75,12 +76,15 @@ const client = (authUser: string | null): ClientInfo => ({
   authUser,
 });
 
-const deps = {
-  isTrusted: async () => false,
-  isOurDomain: async (d: string) => d === 'ours.test',
-  primaryDomain: async () => 'ours.test',
-  directory: { findUser: async () => null, findAlias: async () => null },
-} as unknown as PolicyDeps;
+const depsWith = (suppression: MemorySuppressionStore) =>
+  ({
+    isTrusted: async () => false,
+    isOurDomain: async (d: string) => d === 'ours.test',
+    primaryDomain: async () => 'ours.test',
+    directory: { findUser: async () => null, findAlias: async () => null },
+    replies: buildReplyCatalogue({ style: 'default', policyUrl: 'mailto:postmaster@ours.test' }),
+    suppression,
+  }) as unknown as PolicyDeps;
 
 function rcptCtx(addr: string, authUser: string | null): PolicyContext {
   const p = parseMailbox(addr);
@@ -91,18 +95,19 @@ function rcptCtx(addr: string, authUser: string | null): PolicyContext {
 test('the suppressed rule refuses an authenticated user sending to a suppressed address', async () => {
   const store = new MemorySuppressionStore();
   await store.put({ address: 'x@remote.test', at: NOW, reason: 'userunknown', status: '5.1.1', diagnostic: 'd' });
-  const d = await suppressedRule(store)(rcptCtx('X@remote.test', 'alice'), deps);
+  const deps = depsWith(store);
+  const d = await suppressed(rcptCtx('X@remote.test', 'alice'), deps);
   assert.equal(d.kind, 'reject');
   assert.ok(d.kind === 'reject');
   assert.equal(d.rule, 'suppressed');
   assert.equal(
     formatReply(d.reply),
-    '550 5.1.1 <x@remote.test>: earlier delivery failed permanently on 2026-11-28: userunknown\r\n',
+    '550 5.1.1 <X@remote.test>: earlier delivery failed permanently on 2026-11-28: userunknown\r\n',
   );
   // Unauthenticated outsiders are relay_denied's business; other addresses pass.
-  assert.deepEqual(await suppressedRule(store)(rcptCtx('x@remote.test', null), deps), { kind: 'continue' });
-  assert.deepEqual(await suppressedRule(store)(rcptCtx('y@remote.test', 'alice'), deps), { kind: 'continue' });
+  assert.deepEqual(await suppressed(rcptCtx('x@remote.test', null), deps), { kind: 'continue' });
+  assert.deepEqual(await suppressed(rcptCtx('y@remote.test', 'alice'), deps), { kind: 'continue' });
   // After remove, no refusal.
   assert.equal(await store.remove('x@remote.test'), true);
-  assert.deepEqual(await suppressedRule(store)(rcptCtx('x@remote.test', 'alice'), deps), { kind: 'continue' });
+  assert.deepEqual(await suppressed(rcptCtx('x@remote.test', 'alice'), deps), { kind: 'continue' });
 });

@@ -13,18 +13,10 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { type MailwardProcess, ROOT, startMailwardProcess, writeTestConfig } from '../helpers/mailward-process.js';
+import { swaks } from '../helpers/run-tools.js';
 import { SmtpClient } from '../helpers/smtp-dialogue.js';
 
 const run = promisify(execFile);
-
-async function swaks(args: string[]): Promise<string> {
-  try {
-    const r = await run('swaks', ['--timeout', '10', ...args]);
-    return r.stdout;
-  } catch (err) {
-    return (err as { stdout?: string }).stdout ?? '';
-  }
-}
 
 async function maildirFiles(dataDir: string, domain: string, user: string): Promise<string[]> {
   const dir = join(dataDir, 'mail', domain, user, 'Maildir', 'new');

@@ -3,28 +3,17 @@
  * the entry written by the SQLite store the server uses.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { promisify } from 'node:util';
 import { SqliteSuppressionStore } from '../../src/store/sqlite/suppression.js';
+import { mailwardCli } from '../helpers/run-tools.js';
 
-const run = promisify(execFile);
-const BIN = join(import.meta.dirname, '../../bin/mailward');
 const dir = await mkdtemp(join(tmpdir(), 'mw-supp-cli-'));
 after(() => rm(dir, { recursive: true, force: true }));
 
-async function mailward(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const r = await run(process.execPath, [BIN, '--data-dir', dir, ...args]);
-    return { code: 0, stdout: r.stdout, stderr: r.stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const mailward = (...args: string[]) => mailwardCli(dir, ...args);
 
 test('list, show and remove an entry', async () => {
   const s = SqliteSuppressionStore.open(join(dir, 'mailward.db'));

@@ -16,7 +16,7 @@ export const MAIL_CHECKS = [
   'sender_blocked',
   'sender_domain_unresolvable',
 ] as const;
-export const RCPT_CHECKS = ['rcpt_invalid', 'rcpt_unknown', 'relay_denied'] as const;
+export const RCPT_CHECKS = ['rcpt_invalid', 'rcpt_unknown', 'relay_denied', 'suppressed'] as const;
 export const DATA_CHECKS = ['content_filtered'] as const;
 /** Replies that are not checks of their own: the temporary variants of two checks. */
 export const TEMPORARY_REPLIES = ['sender_domain_lookup_failed', 'content_filter_unavailable'] as const;
@@ -32,7 +32,9 @@ const replyOverrideSchema = z
     text: z
       .union([z.string(), z.array(z.string()).min(1)])
       .optional()
-      .describe('Reply text; an array gives a multi-line reply. Placeholders: {rcpt}, {from}, {login}, {policy_url}.'),
+      .describe(
+        'Reply text; an array gives a multi-line reply. Placeholders: {rcpt}, {from}, {login}, {policy_url}; {date} and {reason} in `suppressed`.',
+      ),
   })
   .superRefine((o, ctx) => {
     const lines = o.text === undefined ? [] : typeof o.text === 'string' ? [o.text] : o.text;
@@ -64,7 +66,10 @@ export const policySchema = z
           .array(z.enum(RCPT_CHECKS))
           .default([...RCPT_CHECKS])
           .refine((l) => l.includes('relay_denied'), 'relay_denied cannot be disabled: that would make an open relay')
-          .describe('RCPT TO checks in the order they run. relay_denied is required.'),
+          .describe(
+            'RCPT TO checks in the order they run. relay_denied is required; leave out suppressed to stop ' +
+              'refusing addresses on the suppression list.',
+          ),
         data: z
           .array(z.enum(DATA_CHECKS))
           .default([...DATA_CHECKS])

@@ -12,6 +12,7 @@ import { relayDenied } from './relay-denied.js';
 import { senderBlocked } from './sender-blocked.js';
 import { senderDomainUnresolvable } from './sender-domain-unresolvable.js';
 import { senderNotOwned } from './sender-not-owned.js';
+import { suppressed } from './suppressed.js';
 
 export const RULES: Readonly<Record<CheckName, PolicyRule>> = Object.freeze({
   relay_denied: relayDenied,
@@ -22,5 +23,6 @@ export const RULES: Readonly<Record<CheckName, PolicyRule>> = Object.freeze({
   sender_domain_unresolvable: senderDomainUnresolvable,
   rcpt_unknown: rcptUnknown,
   rcpt_invalid: rcptInvalid,
+  suppressed,
   content_filtered: contentFiltered,
 });

@@ -7,7 +7,7 @@ import { describe, it } from 'node:test';
 import { policySchema } from '../../config/sections/policy.js';
 import type { Envelope } from '../../core/envelope.js';
 import { formatReply, type Reply } from '../../core/reply.js';
-import { client, path, testPolicy, view } from '../test-world.js';
+import { client, path, rcpt, testPolicy, view } from '../test-world.js';
 
 const outsider = client('mx', '127.0.0.2');
 const trusted = client('mx', '127.0.0.1');
@@ -124,6 +124,31 @@ describe('sender_domain_unresolvable', () => {
     assert.equal(
       await mail(trusted, '<x@nxdomain.test>', { sender_domain_check: { skip_trusted: false } }),
       '553 5.1.8 <x@nxdomain.test>: domain of sender address does not exist',
+    );
+  });
+});
+
+describe('suppressed', () => {
+  const GONE = '550 5.1.1 <gone@remote.test>: earlier delivery failed permanently on 2026-11-02: userunknown';
+  async function to(c: ReturnType<typeof client>, address: string, raw: Record<string, unknown> = {}) {
+    const { policy } = await testPolicy(raw);
+    return wire(await policy.onRcpt(view(c), path('<alice@example.test>'), rcpt(address)));
+  }
+  it('refuses our users (authenticated or trusted) sending to a suppressed address, whatever its case', async () => {
+    assert.equal(await to(alice, '<gone@remote.test>'), GONE);
+    assert.equal(await to(trusted, '<Gone@Remote.TEST>'), GONE.replace('gone@remote.test', 'Gone@remote.test'));
+    assert.equal(await to(alice, '<other@remote.test>'), 'accepted');
+  });
+  it('leaves outsiders to relay_denied and is off when left out of the rcpt checks', async () => {
+    assert.equal(await to(outsider, '<gone@remote.test>'), '553 5.7.1 <gone@remote.test>: not an open relay');
+    const off = { checks: { rcpt: ['rcpt_invalid', 'rcpt_unknown', 'relay_denied'] } };
+    assert.equal(await to(alice, '<gone@remote.test>', off), 'accepted');
+  });
+  it('takes an operator override with {date} and {reason}', async () => {
+    const raw = { replies: { suppressed: { code: 553, text: '{rcpt} bounced on {date} ({reason})' } } };
+    assert.equal(
+      await to(alice, '<gone@remote.test>', raw),
+      '553 5.1.1 gone@remote.test bounced on 2026-11-02 (userunknown)',
     );
   });
 });

@@ -1,0 +1,173 @@
+/**
+ * The suppression list end to end through `mailward serve` (issue #5): an authenticated user
+ * writes to bob@remote.test; the remote (a scripted peer found through a loopback DNS MX)
+ * refuses the RCPT with 550 5.1.1; our failure notice lands in the user's Maildir, where bounce
+ * intake puts bob on the suppression list. The user's next submission to bob is refused at
+ * RCPT, an outsider's mail to a local user is not affected, and after `mailward suppression
+ * remove` the RCPT is accepted again. A DSN arriving over SMTP from outside is recorded too.
+ */
+import assert from 'node:assert/strict';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { startDnsServer, type TestDnsServer } from '../helpers/dns-server.js';
+import { type MailwardProcess, startMailwardProcess, writeTestConfig } from '../helpers/mailward-process.js';
+import { mailwardCli, swaks } from '../helpers/run-tools.js';
+import { type ScriptedPeer, startScriptedPeer } from '../helpers/scripted-peer.js';
+
+const USER_UNKNOWN = '550 5.1.1 <bob@remote.test>: Recipient address rejected: User unknown in virtual mailbox table';
+
+async function waitFor<T>(what: string, probe: () => Promise<T | undefined>): Promise<T> {
+  for (let i = 0; i < 150; i++) {
+    const v = await probe();
+    if (v !== undefined) return v;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+describe('suppression list, live', () => {
+  let dataDir: string;
+  let dns: TestDnsServer;
+  let peer: ScriptedPeer;
+  let mw: MailwardProcess;
+  const today = () => new Date().toISOString().slice(0, 10);
+
+  before(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'mw-suppression-'));
+    peer = await startScriptedPeer(
+      { rcpt: (a) => (a.includes('bob@') ? USER_UNKNOWN : '250 2.1.5 Ok') },
+      { host: '127.0.0.6' },
+    );
+    dns = await startDnsServer({
+      'remote.test': { MX: [{ exchange: 'mx.remote.test', priority: 10 }] },
+      'mx.remote.test': { A: ['127.0.0.6'] },
+    });
+    const config = await writeTestConfig(
+      dataDir,
+      `[dns]\nservers = ["127.0.0.1:${dns.port}"]\n[delivery]\nsmtp_port = ${peer.port}\n`,
+    );
+    mw = await startMailwardProcess(dataDir, config);
+  });
+  after(async () => {
+    await mw?.stop();
+    await peer?.close();
+    await dns?.close();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  /** Authenticated submission of one message to `to`; stops after RCPT when `quitAfterRcpt`. */
+  const submit = (to: string, quitAfterRcpt = false) =>
+    swaks([
+      '--server',
+      `127.0.0.1:${mw.ports.submission}`,
+      '--tls',
+      '--auth',
+      'PLAIN',
+      '--auth-user',
+      'postmaster@example.test',
+      '--auth-password',
+      mw.firstStart?.password ?? '',
+      '--from',
+      'postmaster@example.test',
+      '--to',
+      to,
+      ...(quitAfterRcpt ? ['--quit-after', 'RCPT'] : []),
+    ]);
+
+  it('learns the hard bounce from our own notice and refuses the next submission at RCPT', async () => {
+    assert.match(await submit('bob@remote.test'), /<~ {2}250 2\.0\.0 Ok: queued as /);
+    const inbox = join(dataDir, 'mail', 'example.test', 'postmaster', 'Maildir', 'new');
+    await waitFor('the failure notice in the Maildir', async () => {
+      for (const n of await readdir(inbox).catch(() => [] as string[])) {
+        if ((await readFile(join(inbox, n), 'latin1')).includes('Mail delivery failed')) return true;
+      }
+      return undefined;
+    });
+    const shown = await waitFor('the suppression entry', async () => {
+      const r = await mailwardCli(dataDir, 'suppression', 'show', 'bob@remote.test');
+      return r.code === 0 ? r.stdout : undefined;
+    });
+    assert.match(shown, /userunknown/);
+    assert.match(shown, /5\.1\.1/);
+
+    const refused = await submit('bob@remote.test', true);
+    assert.ok(
+      refused.includes(
+        `<~* 550 5.1.1 <bob@remote.test>: earlier delivery failed permanently on ${today()}: userunknown`,
+      ),
+      refused,
+    );
+    // another remote address of the same domain is not affected
+    assert.match(await submit('carol@remote.test', true), /~> RCPT TO:<carol@remote\.test>\n<~ {2}250 /);
+  });
+
+  it('never judges mail from outside by it', async () => {
+    const out = await swaks([
+      '--server',
+      `127.0.0.1:${mw.ports.mx}`,
+      '--local-interface',
+      '127.0.0.2',
+      '--from',
+      'bob@remote.test',
+      '--to',
+      'postmaster@example.test',
+      '--quit-after',
+      'RCPT',
+    ]);
+    assert.match(out, /-> RCPT TO:<postmaster@example\.test>\n<- {2}250 /);
+  });
+
+  it('accepts the address again after mailward suppression remove', async () => {
+    const r = await mailwardCli(dataDir, 'suppression', 'remove', 'bob@remote.test');
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(await submit('bob@remote.test', true), /~> RCPT TO:<bob@remote\.test>\n<~ {2}250 /);
+  });
+
+  it('records a DSN that arrives over SMTP from outside for a message our user sent', async () => {
+    const dsn = [
+      'From: Mail Delivery System <MAILER-DAEMON@mx.elsewhere.test>',
+      'To: postmaster@example.test',
+      'Subject: Undelivered Mail Returned to Sender',
+      'MIME-Version: 1.0',
+      'Content-Type: multipart/report; report-type=delivery-status; boundary="B1"',
+      '',
+      '--B1',
+      'Content-Type: text/plain',
+      '',
+      'I could not deliver your message to <dave@elsewhere.test>.',
+      '--B1',
+      'Content-Type: message/delivery-status',
+      '',
+      'Reporting-MTA: dns; mx.elsewhere.test',
+      '',
+      'Final-Recipient: rfc822; dave@elsewhere.test',
+      'Action: failed',
+      'Status: 5.1.1',
+      'Diagnostic-Code: smtp; 550 5.1.1 <dave@elsewhere.test>: Recipient address rejected: User unknown',
+      '--B1--',
+      '',
+    ].join('\r\n');
+    const file = join(dataDir, 'dsn.eml');
+    await writeFile(file, dsn);
+    const out = await swaks([
+      '--server',
+      `127.0.0.1:${mw.ports.mx}`,
+      '--local-interface',
+      '127.0.0.3',
+      '--from',
+      '<>',
+      '--to',
+      'postmaster@example.test',
+      '--data',
+      file,
+    ]);
+    assert.match(out, /<- {2}250 2\.0\.0 Ok: queued as /);
+    const shown = await waitFor('the entry for dave', async () => {
+      const r = await mailwardCli(dataDir, 'suppression', 'show', 'dave@elsewhere.test');
+      return r.code === 0 ? r.stdout : undefined;
+    });
+    assert.match(shown, /userunknown/);
+  });
+});
