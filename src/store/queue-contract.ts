@@ -66,6 +66,8 @@ export function runQueueStoreContract(name: string, factory: QueueStoreFactory):
         assert.equal(m.body, '8BITMIME');
         assert.deepEqual(m.origin, { kind: 'local', source: 'test', user: 'root' });
         assert.equal(m.messageId, '<A1@example.test>');
+        assert.deepEqual(await s.queueIdsByMessageId('<A1@example.test>'), ['A1']);
+        assert.deepEqual(await s.queueIdsByMessageId('<nope@example.test>'), []);
         assert.equal(m.doneAt, null);
         assert.deepEqual(
           m.recipients.map((r) => [

@@ -14,6 +14,8 @@ import { buildReplyCatalogue } from '../policy/catalogue.js';
 import type { PolicyContext, PolicyDeps } from '../policy/context.js';
 import { suppressed } from '../policy/rules/suppressed.js';
 import { MemorySuppressionStore } from '../store/memory/suppression.js';
+import { message } from '../store/queue-contract.js';
+import { openSqliteQueueStore } from '../store/sqlite/queue.js';
 import { withBounceIntake } from './bounce-intake.js';
 
 const corpus = join(import.meta.dirname, '../../test/fixtures/bounce-corpus');
@@ -23,7 +25,7 @@ const NOW = Date.UTC(2026, 10, 28, 9, 30);
 
 function fakeLocal() {
   return {
-    deliver: async (_job: { from: string; bodyPath: string }) => [
+    deliver: async (_job: { queueId?: string; from: string; bodyPath: string }) => [
       { rcpt: 'alice@ours.test', status: 'delivered' as const, stage: 'local' as const } as never,
     ],
     close: async () => {},
@@ -50,6 +52,27 @@ test('a hard bounce delivered locally puts the recipient on the list with date, 
       originalMessageId: '<E1C50F1B-1C83-4820-BC36-AC6FBFBE8568@example.org>',
     },
   ]);
+});
+
+test('links the bounce to the queued message it reports on, in the delivery log', async () => {
+  const queue = openSqliteQueueStore(':memory:');
+  const original = '<E1C50F1B-1C83-4820-BC36-AC6FBFBE8568@example.org>';
+  await queue.insertMessages([message('ORIG1', ['userunknown@bouncehammer.jp'], { messageId: original })]);
+  await queue.insertMessages([message('OTHER', ['x@remote.test'])]);
+  const bodyPath = join(dir, 'link.eml');
+  await writeFile(bodyPath, await readFile(join(corpus, 'rfc3464-01.eml')));
+  const t = withBounceIntake(fakeLocal(), { store: new MemorySuppressionStore(), now: () => NOW, deliveryLog: queue });
+  await t.deliver({ queueId: 'NOTICE9', from: '', bodyPath });
+  const linked = (await queue.listEvents({ queueId: 'ORIG1' })).filter((e) => e.event === 'bounce-received');
+  assert.deepEqual(
+    linked.map((e) => [e.time, e.rcpt, e.detail]),
+    [[NOW, 'userunknown@bouncehammer.jp', 'hard userunknown, 5.1.1, notice NOTICE9']],
+  );
+  assert.deepEqual(
+    (await queue.listEvents({ queueId: 'OTHER' })).map((e) => e.event),
+    ['received'],
+  );
+  await queue.close();
 });
 
 test('a soft bounce (expired) is not suppressed', async () => {

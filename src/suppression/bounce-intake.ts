@@ -11,6 +11,8 @@
 import { readFile } from 'node:fs/promises';
 import type { DeliveryOutcome } from '../core/delivery-outcome.js';
 import { parseBounce } from '../explain/parse-bounce.js';
+import type { BounceReport } from '../explain/types.js';
+import type { QueueEvent } from '../store/ports/queue.js';
 import type { SuppressionEntry, SuppressionStore } from '../store/ports/suppression.js';
 
 export interface BounceIntakeLog {
@@ -19,13 +21,24 @@ export interface BounceIntakeLog {
 }
 
 export interface LocalTransportLike {
-  deliver(job: { readonly from: string; readonly bodyPath: string }): Promise<DeliveryOutcome[]>;
+  deliver(job: {
+    readonly queueId?: string;
+    readonly from: string;
+    readonly bodyPath: string;
+  }): Promise<DeliveryOutcome[]>;
   close(): Promise<void>;
 }
 
 /** Parse one message and record its hard bounces; returns the entries written. */
 export async function recordBounce(raw: Buffer, store: SuppressionStore, now: number): Promise<SuppressionEntry[]> {
-  const report = parseBounce(raw);
+  return recordReport(parseBounce(raw), store, now);
+}
+
+async function recordReport(
+  report: BounceReport | null,
+  store: SuppressionStore,
+  now: number,
+): Promise<SuppressionEntry[]> {
   if (report === null || report.kind !== 'bounce') return [];
   const written: SuppressionEntry[] = [];
   for (const r of report.recipients) {
@@ -46,8 +59,49 @@ export async function recordBounce(raw: Buffer, store: SuppressionStore, now: nu
   return written;
 }
 
+/** Where the delivery log links a bounce to the message it reports on (the queue store). */
+export interface NoticeLinkLog {
+  queueIdsByMessageId(messageId: string): Promise<string[]>;
+  appendEvents(events: readonly QueueEvent[]): Promise<void>;
+}
+
+/**
+ * Adds a `bounce-received` event to every queued message whose Message-ID the bounce names,
+ * one per failed recipient, so `mailward log --id ORIGINAL` shows what came back.
+ * Returns the queue ids linked.
+ */
+export async function linkToOriginal(
+  report: BounceReport | null,
+  log: NoticeLinkLog,
+  now: number,
+  noticeQueueId?: string,
+): Promise<string[]> {
+  const messageId = report?.original?.messageId;
+  if (!report || report.kind !== 'bounce' || !messageId) return [];
+  const ids = await log.queueIdsByMessageId(messageId);
+  const events: QueueEvent[] = ids.flatMap((queueId) =>
+    report.recipients.map((r) => ({
+      time: now,
+      queueId,
+      rcpt: r.address || null,
+      event: 'bounce-received' as const,
+      remoteHost: r.remoteMta || null,
+      remoteIp: null,
+      stage: null,
+      reply: null,
+      detail: [`${r.hard ? 'hard' : 'soft'} ${r.reason}`, r.status, noticeQueueId ? `notice ${noticeQueueId}` : '']
+        .filter(Boolean)
+        .join(', '),
+    })),
+  );
+  if (events.length > 0) await log.appendEvents(events);
+  return ids;
+}
+
 export interface BounceIntakeOptions {
   readonly store: SuppressionStore;
+  /** Links bounces to the messages they report on in the delivery log (optional). */
+  readonly deliveryLog?: NoticeLinkLog;
   readonly now: () => number;
   /** Lower-cased recipients that count as "our bounce address" besides the null sender. */
   readonly bounceAddresses?: readonly string[];
@@ -71,8 +125,10 @@ export function withBounceIntake<T extends LocalTransportLike>(transport: T, opt
         isNullSender(job.from) || delivered.some((o) => bounceAddresses.has(String(o.rcpt).toLowerCase()));
       if (!isBounce) return outcomes;
       try {
-        const written = await recordBounce(await readFile(job.bodyPath), opts.store, opts.now());
-        opts.log?.info({ suppressed: written.map((e) => e.address) }, 'bounce intake');
+        const report = parseBounce(await readFile(job.bodyPath));
+        const written = await recordReport(report, opts.store, opts.now());
+        const linked = opts.deliveryLog ? await linkToOriginal(report, opts.deliveryLog, opts.now(), job.queueId) : [];
+        opts.log?.info({ suppressed: written.map((e) => e.address), linked }, 'bounce intake');
       } catch (err) {
         opts.log?.error({ err: String(err) }, 'bounce intake failed');
       }

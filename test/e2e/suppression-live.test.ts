@@ -77,7 +77,9 @@ describe('suppression list, live', () => {
     ]);
 
   it('learns the hard bounce from our own notice and refuses the next submission at RCPT', async () => {
-    assert.match(await submit('bob@remote.test'), /<~ {2}250 2\.0\.0 Ok: queued as /);
+    const sent = await submit('bob@remote.test');
+    const queueId = /<~ {2}250 2\.0\.0 Ok: queued as (\S+)/.exec(sent)?.[1];
+    assert.ok(queueId, sent);
     const inbox = join(dataDir, 'mail', 'example.test', 'postmaster', 'Maildir', 'new');
     await waitFor('the failure notice in the Maildir', async () => {
       for (const n of await readdir(inbox).catch(() => [] as string[])) {
@@ -91,6 +93,14 @@ describe('suppression list, live', () => {
     });
     assert.match(shown, /userunknown/);
     assert.match(shown, /5\.1\.1/);
+    // the delivery log links the notice to the message it reports on
+    const log = await mailwardCli(dataDir, 'log', '--id', queueId);
+    assert.match(
+      log.stdout,
+      new RegExp(
+        `${queueId} bounce-received rcpt=<bob@remote\\.test> remote=mx\\.remote\\.test detail="hard userunknown, 5\\.1\\.1, notice \\S+"`,
+      ),
+    );
 
     const refused = await submit('bob@remote.test', true);
     assert.ok(

@@ -15,7 +15,7 @@ import { print } from '../with-context.js';
 export function formatEvent(e: QueueEvent): string {
   const parts = [new Date(e.time).toISOString(), e.queueId, e.event];
   if (e.rcpt) parts.push(`rcpt=<${e.rcpt}>`);
-  if (e.remoteHost || e.remoteIp) parts.push(`remote=${e.remoteHost ?? ''}[${e.remoteIp ?? ''}]`);
+  if (e.remoteHost || e.remoteIp) parts.push(`remote=${e.remoteHost ?? ''}${e.remoteIp ? `[${e.remoteIp}]` : ''}`);
   if (e.stage) parts.push(`stage=${e.stage}`);
   if (e.reply) parts.push(`reply="${replyText(e.reply)}"`);
   if (e.detail) parts.push(`detail="${e.detail}"`);

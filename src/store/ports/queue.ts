@@ -98,7 +98,9 @@ export type QueueEventKind =
   | 'expired'
   | 'notice-sent'
   | 'deleted'
-  | 'retry';
+  | 'retry'
+  /** A bounce about this message arrived (detail: reason, status, the notice's queue id). */
+  | 'bounce-received';
 
 export interface QueueEvent {
   readonly time: number;
@@ -154,6 +156,8 @@ export interface QueueStore {
   insertMessages(messages: readonly NewQueueMessage[]): Promise<void>;
   /** Makes every commit so far durable (other writes need not be on disk when they return). */
   sync(): Promise<void>;
+  /** Queue ids of the messages (live or done, while their rows exist) with this Message-ID. */
+  queueIdsByMessageId(messageId: string): Promise<string[]>;
   /**
    * Atomically claims up to `limit` due recipients (pending or deferred, next attempt ≤ now,
    * not claimed or claim expired) for `workerId`. Two workers never get the same recipient.

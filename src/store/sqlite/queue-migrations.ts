@@ -68,4 +68,9 @@ export const queueMigrations: readonly Migration[] = [
       CREATE INDEX queue_events_rcpt ON queue_events (rcpt);
     `,
   },
+  {
+    version: 2,
+    name: 'queue messages by Message-ID (to link bounces to what they report on)',
+    up: 'CREATE INDEX queue_messages_message_id ON queue_messages (message_id) WHERE message_id IS NOT NULL;',
+  },
 ];

@@ -113,6 +113,7 @@ export class SqliteQueueStore implements QueueStore {
       ),
       openRecipients: db.prepare(`SELECT address FROM queue_recipients WHERE message_id = ? AND ${ACTIVE}`),
       deleteMessage: db.prepare('DELETE FROM queue_messages WHERE id = ?'),
+      byMessageId: db.prepare('SELECT id FROM queue_messages WHERE message_id = ? ORDER BY arrived_at'),
       delayWarned: db.prepare('UPDATE queue_recipients SET delay_warned = 1 WHERE message_id = ? AND address = ?'),
     };
   }
@@ -278,6 +279,10 @@ export class SqliteQueueStore implements QueueStore {
         return { ...head, recipients: byMessage.get(head.id) ?? [] };
       });
     })();
+  }
+
+  async queueIdsByMessageId(messageId: string): Promise<string[]> {
+    return (this.s.byMessageId.all(messageId) as { id: string }[]).map((r) => r.id);
   }
 
   async liveMessageIds(): Promise<string[]> {
