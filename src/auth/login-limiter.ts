@@ -8,7 +8,10 @@
  * A success clears the counter of that username, never the IP's: one valid account must
  * not let a client reset its budget for guessing others.
  */
+
+import type { AuthConfig } from '../config/sections/auth.js';
 import type { Clock } from '../core/clock.js';
+import { parseDuration } from '../core/duration.js';
 
 export interface LoginLimiterOptions {
   /** Failures from one IP within the window before it is locked out. */
@@ -33,6 +36,19 @@ export const defaultLoginLimiterOptions: LoginLimiterOptions = Object.freeze({
   maxDelayMs: 8_000,
   maxEntries: 100_000,
 });
+
+/** The limiter's options from config section `auth` (durations already validated there). */
+export function loginLimiterOptions(c: AuthConfig): LoginLimiterOptions {
+  return Object.freeze({
+    ...defaultLoginLimiterOptions,
+    maxFailuresPerIp: c.max_failures_per_ip,
+    maxFailuresPerUser: c.max_failures_per_user,
+    windowMs: parseDuration(c.window) ?? defaultLoginLimiterOptions.windowMs,
+    lockoutMs: parseDuration(c.lockout) ?? defaultLoginLimiterOptions.lockoutMs,
+    baseDelayMs: c.base_delay_ms,
+    maxDelayMs: Math.max(c.base_delay_ms, c.max_delay_ms),
+  });
+}
 
 interface Counter {
   failures: number;

@@ -10,7 +10,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { createAuthenticator } from '../auth/authenticator.js';
-import { LoginLimiter } from '../auth/login-limiter.js';
+import { LoginLimiter, loginLimiterOptions } from '../auth/login-limiter.js';
 import { withVacation } from '../autoreply/after-local-delivery.js';
 import { createVacationHook } from '../autoreply/vacation.js';
 import { adviseFromExplain } from '../bounce/advice-from-explain.js';
@@ -205,7 +205,11 @@ export async function startMailward(config: Config): Promise<RunningMailward> {
       onMail: policy.onMail,
       onRcpt: policy.onRcpt,
       onData: intake.onData,
-      authenticate: createAuthenticator({ directory, limiter: new LoginLimiter(clock), log }),
+      authenticate: createAuthenticator({
+        directory,
+        limiter: new LoginLimiter(clock, loginLimiterOptions(config.auth)),
+        log,
+      }),
     },
     log,
   );

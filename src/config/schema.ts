@@ -8,6 +8,7 @@
 import { hostname } from 'node:os';
 import { z } from 'zod';
 import { checkCidr } from '../store/cidr.js';
+import { authSchema } from './sections/auth.js';
 import { autoreplySchema } from './sections/autoreply.js';
 import { bounceSchema } from './sections/bounce.js';
 import { deliverySchema } from './sections/delivery.js';
@@ -51,6 +52,7 @@ export const configSchema = z.object({
     .prefault({}),
   listeners: listenersSchema,
   smtp: smtpSchema,
+  auth: authSchema,
   policy: policySchema,
   queue: queueSchema,
   delivery: deliverySchema,

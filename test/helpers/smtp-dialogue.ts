@@ -44,8 +44,12 @@ export class SmtpClient {
     for (const f of w) f();
   }
 
-  static async connect(port: number, host = '127.0.0.1', tls = false): Promise<SmtpClient> {
-    const sock = tls ? tlsConnect({ port, host, rejectUnauthorized: false }) : connect({ port, host });
+  /** `localAddress`: the loopback address to connect from (127.0.0.2 … as another client). */
+  static async connect(port: number, host = '127.0.0.1', tls = false, localAddress?: string): Promise<SmtpClient> {
+    const from = localAddress ? { localAddress } : {};
+    const sock = tls
+      ? tlsConnect({ port, host, rejectUnauthorized: false, ...from })
+      : connect({ port, host, ...from });
     await new Promise<void>((resolve, reject) => {
       sock.once(tls ? 'secureConnect' : 'connect', () => resolve());
       sock.once('error', reject);
