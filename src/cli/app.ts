@@ -195,6 +195,8 @@ export async function startMailward(config: Config): Promise<RunningMailward> {
         dataTimeoutMs: s.data_timeout_ms,
         maxConnections: s.max_connections,
         maxConnectionsPerIp: s.max_connections_per_ip,
+        ...(s.stress_connections !== undefined ? { stressConnections: s.stress_connections } : {}),
+        stressTimeoutMs: s.stress_timeout_ms,
         bareNewline: s.bare_newline,
         greetingDelayMs: s.greeting_delay_ms,
       },

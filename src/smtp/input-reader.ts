@@ -27,6 +27,10 @@ export class InputReader {
   private stream: Duplex | null = null;
   private ended = false;
   private wake: ((r: WaitResult) => void) | null = null;
+  private waitTimer: NodeJS.Timeout | undefined;
+  private waitUntil = 0;
+  /** End of the time allowed for the line being read (readLine), else Infinity. */
+  private lineUntil = Number.POSITIVE_INFINITY;
   /** Called before the reader waits on the network, so pipelined replies go out together. */
   beforeWait: () => void = () => {};
 
@@ -88,19 +92,45 @@ export class InputReader {
     this.beforeWait();
     this.stream?.resume();
     return new Promise((resolve) => {
-      const timer = setTimeout(() => this.notify('timeout'), timeoutMs);
+      this.waitUntil = Date.now() + timeoutMs;
+      this.waitTimer = setTimeout(() => this.notify('timeout'), timeoutMs);
       this.wake = (r) => {
-        clearTimeout(timer);
+        clearTimeout(this.waitTimer);
         resolve(r);
       };
     });
   }
 
   /**
+   * The server came under stress: the wait in progress, and the line being read, end no later
+   * than `ms` from now (a client already idling must not keep its long timeout).
+   */
+  shorten(ms: number): void {
+    const until = Date.now() + ms;
+    if (this.lineUntil > until) this.lineUntil = until;
+    if (this.wake && this.waitUntil > until) {
+      clearTimeout(this.waitTimer);
+      this.waitUntil = until;
+      this.waitTimer = setTimeout(() => this.notify('timeout'), ms);
+    }
+  }
+
+  /**
    * Reads one line ending in LF (the CR before it, if any, is stripped by the caller's parser).
    * A line longer than max octets is discarded up to its LF and reported as too long.
+   * `timeoutMs` is a deadline for the whole line, not for each read: a client trickling one
+   * byte at a time (slowloris) cannot hold the session open past it.
    */
   async readLine(max: number, timeoutMs: number): Promise<LineResult> {
+    this.lineUntil = Date.now() + timeoutMs;
+    try {
+      return await this.readLineUntilDeadline(max);
+    } finally {
+      this.lineUntil = Number.POSITIVE_INFINITY;
+    }
+  }
+
+  private async readLineUntilDeadline(max: number): Promise<LineResult> {
     let skipping = false;
     for (;;) {
       const lf = this.buf.indexOf(10);
@@ -116,7 +146,9 @@ export class InputReader {
         skipping = true;
         this.take();
       }
-      const w = await this.wait(timeoutMs);
+      const left = this.lineUntil - Date.now();
+      if (left <= 0) return { kind: 'timeout' };
+      const w = await this.wait(left);
       if (w === 'timeout') return { kind: 'timeout' };
       if (w === 'eof' && this.buf.indexOf(10) < 0) return { kind: 'eof' };
     }

@@ -47,6 +47,13 @@ export interface SmtpLimits {
   readonly dataTimeoutMs: number;
   readonly maxConnections: number;
   readonly maxConnectionsPerIp: number;
+  /**
+   * Stress (as Postfix's): from this many open connections on, every new wait for a command or
+   * for message content uses `stressTimeoutMs` instead, so idle and slow clients are cut loose
+   * fast and their slots go to clients that talk. 0 = never under stress.
+   */
+  readonly stressConnections: number;
+  readonly stressTimeoutMs: number;
   /** What to do with a bare CR or LF inside DATA content. */
   readonly bareNewline: BareNewlinePolicy;
   /**
@@ -81,6 +88,8 @@ export const DEFAULT_LIMITS: SmtpLimits = Object.freeze({
   dataTimeoutMs: 600_000,
   maxConnections: 200,
   maxConnectionsPerIp: 20,
+  stressConnections: 160, // 80% of maxConnections
+  stressTimeoutMs: 10_000,
   bareNewline: 'reject',
   greetingDelayMs: 0,
 });
@@ -90,6 +99,8 @@ export const MAX_AUTH_LINE = 12288;
 
 export function resolveLimits(partial: Partial<SmtpLimits> | undefined): SmtpLimits {
   const limits = { ...DEFAULT_LIMITS, ...partial };
+  // stress starts at 80% of the connection limit unless set
+  if (partial?.stressConnections === undefined) limits.stressConnections = Math.ceil(limits.maxConnections * 0.8);
   // RFC 5321 §4.5.3.1.4: a server must accept command lines of at least 512 octets.
   if (limits.maxLineLength < 512) limits.maxLineLength = 512;
   return Object.freeze(limits);

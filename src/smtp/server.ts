@@ -16,7 +16,7 @@ import type { SessionHooks } from './hooks.js';
 import { type ListenerOptions, resolveLimits, type SmtpServerOptions } from './options.js';
 import { replies } from './replies.js';
 import { normalizeIp, Session, waitForHandshake } from './session.js';
-import type { SessionContext, SmtpLogger } from './session-context.js';
+import { commandTimeout, type SessionContext, type SmtpLogger } from './session-context.js';
 
 export interface BoundListener {
   readonly role: ListenerRole;
@@ -40,6 +40,7 @@ export function createSmtpServer(options: SmtpServerOptions, hooks: SessionHooks
   const sockets = new Set<Socket>();
   const perIp = new Map<string, number>();
   const running = new Set<Promise<void>>();
+  const sessions = new Set<Session>();
 
   function accept(listener: ListenerOptions, socket: Socket): void {
     socket.setNoDelay(true);
@@ -53,6 +54,11 @@ export function createSmtpServer(options: SmtpServerOptions, hooks: SessionHooks
     }
     sockets.add(socket);
     perIp.set(ip, ipCount + 1);
+    // entering stress: clients already idling lose their long timeouts too (Postfix's stress mode)
+    if (limits.stressConnections > 0 && sockets.size === limits.stressConnections) {
+      log?.warn({ connections: sockets.size }, 'under stress: short timeouts');
+      for (const s of sessions) s.reader.shorten(limits.stressTimeoutMs);
+    }
     socket.once('close', () => {
       sockets.delete(socket);
       const n = (perIp.get(ip) ?? 1) - 1;
@@ -66,6 +72,7 @@ export function createSmtpServer(options: SmtpServerOptions, hooks: SessionHooks
       secureContext,
       hooks,
       log: log ?? null,
+      underStress: () => limits.stressConnections > 0 && sockets.size >= limits.stressConnections,
     };
     const id = randomBytes(6).toString('hex');
     const p = start(ctx, id, socket).finally(() => running.delete(p));
@@ -77,13 +84,19 @@ export function createSmtpServer(options: SmtpServerOptions, hooks: SessionHooks
     if (ctx.listener.tls === 'implicit') {
       const tlsSocket = new TLSSocket(socket, { isServer: true, secureContext: ctx.secureContext! });
       tlsSocket.on('error', () => {});
-      if (!(await waitForHandshake(tlsSocket, limits.commandTimeoutMs))) {
+      if (!(await waitForHandshake(tlsSocket, commandTimeout(ctx)))) {
         socket.destroy();
         return;
       }
       stream = tlsSocket;
     }
-    await new Session(ctx, id, socket, stream, ctx.listener.tls === 'implicit').run();
+    const session = new Session(ctx, id, socket, stream, ctx.listener.tls === 'implicit');
+    sessions.add(session);
+    try {
+      await session.run();
+    } finally {
+      sessions.delete(session);
+    }
   }
 
   function refuse(listener: ListenerOptions, socket: Socket): void {

@@ -22,4 +22,20 @@ export interface SessionContext {
   readonly secureContext: SecureContext | null;
   readonly hooks: SessionHooks;
   readonly log: SmtpLogger | null;
+  /** Whether the server is under stress now (many connections): shorter timeouts. */
+  readonly underStress?: () => boolean;
+}
+
+/** The command timeout for a wait starting now: short under stress (RFC 5321 §4.5.3.2 allows it). */
+export function commandTimeout(ctx: SessionContext): number {
+  return ctx.underStress?.()
+    ? Math.min(ctx.limits.stressTimeoutMs, ctx.limits.commandTimeoutMs)
+    : ctx.limits.commandTimeoutMs;
+}
+
+/** The message-content timeout for a wait starting now. */
+export function dataTimeout(ctx: SessionContext): number {
+  return ctx.underStress?.()
+    ? Math.min(ctx.limits.stressTimeoutMs, ctx.limits.dataTimeoutMs)
+    : ctx.limits.dataTimeoutMs;
 }

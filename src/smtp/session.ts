@@ -17,7 +17,7 @@ import type { SessionView } from './hooks.js';
 import { InputReader } from './input-reader.js';
 import { MAX_AUTH_LINE } from './options.js';
 import { replies } from './replies.js';
-import type { SessionContext } from './session-context.js';
+import { commandTimeout, type SessionContext } from './session-context.js';
 import type { Transaction } from './transaction.js';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -157,7 +157,7 @@ export class Session {
   private async loop(): Promise<void> {
     const { limits, hostname } = this.ctx;
     while (!this.closing) {
-      const r = await this.reader.readLine(MAX_AUTH_LINE, limits.commandTimeoutMs);
+      const r = await this.reader.readLine(MAX_AUTH_LINE, commandTimeout(this.ctx));
       if (r.kind === 'eof') return;
       if (r.kind === 'timeout') return this.close(replies.timeout(hostname));
       if (r.kind === 'too-long') this.send(replies.lineTooLong());
@@ -219,7 +219,7 @@ export class Session {
     this.reader.detach();
     const tlsSocket = new TLSSocket(this.raw, { isServer: true, secureContext: ctx });
     tlsSocket.on('error', () => {});
-    const ok = await waitForHandshake(tlsSocket, this.ctx.limits.commandTimeoutMs);
+    const ok = await waitForHandshake(tlsSocket, commandTimeout(this.ctx));
     if (!ok) {
       this.closing = true;
       tlsSocket.destroy();

@@ -43,6 +43,48 @@ describe('limits', () => {
     await t.stop();
   });
 
+  it('cuts off a client that trickles a command one byte at a time (the timeout is per line)', async () => {
+    const t = await startTestServer({ limits: { commandTimeoutMs: 400 } });
+    const c = await SmtpClient.connect(t.ports.mx);
+    await c.expect(/^220 /);
+    const t0 = Date.now();
+    let sent = 0;
+    const trickle = setInterval(() => {
+      if (sent < 40) c.write('NOOP'.charAt(sent++ % 4));
+    }, 50);
+    try {
+      await c.expect('421 4.4.2 mx.test Error: timeout exceeded');
+      const took = Date.now() - t0;
+      assert.ok(took >= 350 && took < 1500, `cut off after ${took} ms of trickling`);
+      assert.equal(await c.closedByServer(), true);
+    } finally {
+      clearInterval(trickle);
+    }
+    await t.stop();
+  });
+
+  it('under stress (80% of the connection limit) idle clients get the short timeout and free their slots', async () => {
+    const t = await startTestServer({
+      limits: { maxConnections: 5, maxConnectionsPerIp: 5, commandTimeoutMs: 60_000, stressTimeoutMs: 1000 },
+    });
+    // below the stress mark (4 of 5): two idle clients keep their 60 s timeout
+    const calm = [await SmtpClient.connect(t.ports.mx), await SmtpClient.connect(t.ports.mx)];
+    for (const c of calm) await c.expect(/^220 /);
+    await new Promise((r) => setTimeout(r, 1300));
+    for (const c of calm) assert.equal(c.pendingText, '');
+    // two more: now 4 open, under stress; their first wait is short
+    const idle = [await SmtpClient.connect(t.ports.mx), await SmtpClient.connect(t.ports.mx)];
+    for (const c of idle) await c.expect(/^220 /);
+    const t0 = Date.now();
+    // every idle client is cut loose, also the two that came before the stress began
+    for (const c of [...idle, ...calm]) await c.expect('421 4.4.2 mx.test Error: timeout exceeded');
+    assert.ok(Date.now() - t0 < 2500, 'cut off after the stress timeout');
+    // the freed slots serve a client that talks
+    const talker = await SmtpClient.connect(t.ports.mx);
+    await talker.run([{ s: /^220 / }, { c: 'EHLO ok.test', s: /^250[ -]/ }, { c: 'QUIT', s: /^221 / }]);
+    await t.stop();
+  });
+
   it('refuses a client that talks before the greeting with 554 and closes', async () => {
     const t = await startTestServer({ limits: { greetingDelayMs: 200 } });
     const c = await SmtpClient.connect(t.ports.mx);

@@ -65,6 +65,13 @@ export const smtpSchema = z
     data_timeout_ms: z.number().int().min(1000).default(600_000),
     max_connections: z.number().int().min(1).default(200),
     max_connections_per_ip: z.number().int().min(1).default(20),
+    /**
+     * From this many open connections on, the server is under stress: command and content
+     * timeouts drop to stress_timeout_ms. Unset: 80% of max_connections; 0: never.
+     */
+    stress_connections: z.number().int().min(0).optional(),
+    /** Command and content timeout under stress (Postfix: 10 s). */
+    stress_timeout_ms: z.number().int().min(1000).default(10_000),
     /** A bare CR or LF in DATA: reject the message (550 5.5.2) or normalize it to CRLF. */
     bare_newline: z.enum(['reject', 'normalize']).default('reject'),
     /** Wait this long before the greeting and refuse clients that talk first; 0 = no wait. */

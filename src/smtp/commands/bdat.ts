@@ -11,6 +11,7 @@ import type { Reply } from '../../core/reply.js';
 import { BodySink } from '../body-stream.js';
 import { replies } from '../replies.js';
 import type { Session } from '../session.js';
+import { dataTimeout } from '../session-context.js';
 import { envelopeOf } from '../transaction.js';
 
 /** Reads and drops `n` octets; false when the client went away. */
@@ -22,7 +23,7 @@ async function readChunk(s: Session, n: number, onChunk: (b: Buffer) => void | P
   let left = n;
   while (left > 0) {
     if (s.reader.pending === 0) {
-      const w = await s.reader.wait(s.ctx.limits.dataTimeoutMs);
+      const w = await s.reader.wait(dataTimeout(s.ctx));
       if (w === 'timeout') s.close(replies.timeout(s.ctx.hostname));
       if (w !== 'data') return false;
       continue;

@@ -12,6 +12,7 @@ import { BodySink } from '../body-stream.js';
 import { DataDecoder } from '../data-decoder.js';
 import { replies } from '../replies.js';
 import type { Session } from '../session.js';
+import { dataTimeout } from '../session-context.js';
 import { envelopeOf } from '../transaction.js';
 
 export async function data(s: Session, arg: string): Promise<void> {
@@ -38,7 +39,7 @@ export async function data(s: Session, arg: string): Promise<void> {
   let aborted = false;
   for (;;) {
     if (s.reader.pending === 0) {
-      const w = await s.reader.wait(limits.dataTimeoutMs);
+      const w = await s.reader.wait(dataTimeout(s.ctx));
       if (w !== 'data') {
         sink.abort(`client ${w} during DATA`);
         sink.result.catch(() => {});
