@@ -63,7 +63,11 @@ function openSlow(port: number, n: number): { sockets: Socket[]; refused: () => 
   const timer = setInterval(() => {
     for (const s of sockets) if (!s.destroyed) s.write('E');
   }, 1000);
-  return { sockets, refused: () => refused, stop: () => (clearInterval(timer), sockets.forEach((s) => s.destroy())) };
+  const stop = () => {
+    clearInterval(timer);
+    for (const s of sockets) s.destroy();
+  };
+  return { sockets, refused: () => refused, stop };
 }
 
 let waitedMs = 0;
