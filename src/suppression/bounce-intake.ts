@@ -77,7 +77,7 @@ export async function linkToOriginal(
   noticeQueueId?: string,
 ): Promise<string[]> {
   const messageId = report?.original?.messageId;
-  if (!report || report.kind !== 'bounce' || !messageId) return [];
+  if (report?.kind !== 'bounce' || !messageId) return [];
   const ids = await log.queueIdsByMessageId(messageId);
   const events: QueueEvent[] = ids.flatMap((queueId) =>
     report.recipients.map((r) => ({

@@ -113,7 +113,7 @@ describe('DATA', () => {
       { c: 'RCPT TO:<c@d.test>', s: /^250 / },
       { c: 'DATA', s: /^354 / },
       {
-        raw: `${'x'.repeat(998)}\r\n`.repeat(5) + '.\r\n',
+        raw: `${`${'x'.repeat(998)}\r\n`.repeat(5)}.\r\n`,
         s: '552 5.3.4 Error: message exceeds fixed maximum message size',
       },
       { c: 'NOOP', s: '250 2.0.0 Ok' },

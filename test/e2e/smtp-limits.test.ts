@@ -189,7 +189,7 @@ describe('limits', () => {
     await new Promise((r) => sock.once('close', r));
     assert.match(
       text,
-      /^220 mx\.test ESMTP mailward\r\n250-mx\.test Hello c\.test\r\n[^]*\r\n250 2\.0\.0 Ok\r\n221 2\.0\.0 Bye\r\n$/,
+      /^220 mx\.test ESMTP mailward\r\n250-mx\.test Hello c\.test\r\n[\s\S]*\r\n250 2\.0\.0 Ok\r\n221 2\.0\.0 Bye\r\n$/,
     );
     await t.stop();
   });

@@ -23,7 +23,7 @@ export async function suppressed(ctx: PolicyContext, deps: PolicyDeps): Promise<
   if (!deps.suppression || !rcpt || rcpt.kind !== 'mailbox') return CONTINUE;
   if (!ctx.client.authUser && !(await deps.isTrusted(ctx.client.ip))) return CONTINUE;
   const c = await recipientClassOf(ctx, deps);
-  if (!c || c.kind !== 'remote') return CONTINUE;
+  if (c?.kind !== 'remote') return CONTINUE;
   const entry = await deps.suppression.get(addressKey(rcpt));
   if (!entry) return CONTINUE;
   const date = new Date(entry.at).toISOString().slice(0, 10);
