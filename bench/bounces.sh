@@ -6,11 +6,11 @@
 # rate = extra messages / extra seconds, so process start-up does not count. Seconds are CPU
 # seconds (user + system, all threads), the best of TRIALS runs with the two tools
 # alternating: on a shared machine wall time measures the neighbours more than the tool.
-# Usage: bench/bounces.sh [CORPUS_DIR] (default test/fixtures/bounce-corpus); REPEAT=10 TRIALS=3.
+# Usage: bench/bounces.sh [CORPUS_DIR] (default test/fixtures/bounce-corpus); REPEAT=30 TRIALS=3.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 CORPUS=${1:-test/fixtures/bounce-corpus}
-REPEAT=${REPEAT:-10}
+REPEAT=${REPEAT:-30}
 TRIALS=${TRIALS:-3}
 LABELS=${LABELS:-$CORPUS/labels.jsonl}
 SCORE=test/fixtures/bounce-corpus/score.py
