@@ -43,7 +43,7 @@ function parseMessage(text: string, depth: number): BounceReport | null {
   const outer = outerParts(root);
   const original = originalHeaders(parts);
 
-  const fb = findFeedback(root, parts);
+  const fb = findFeedback(root, parts, /feedback-/i.test(text));
   if (fb) {
     const recipients = (fb.recipients.length ? fb.recipients : ['']).map(
       (address): BouncedRecipient => ({

@@ -12,13 +12,19 @@ export interface Feedback {
   recipients: string[];
 }
 
-export function findFeedback(root: MimePart, parts: MimePart[]): Feedback | null {
+/**
+ * `mayHaveFields`: whether the message text could hold `Feedback-Type:` fields at all (the
+ * caller's cheap scan of the raw text); when not, text parts are not decoded to look for them,
+ * unless a part is base64, whose fields the scan cannot see.
+ */
+export function findFeedback(root: MimePart, parts: MimePart[], mayHaveFields = true): Feedback | null {
   // The machine-readable part, even where a sender labelled it text/plain (RFC 5965 §3 fields).
   const isReport = root.type === 'multipart/report' && /feedback-report/i.test(root.params['report-type'] ?? '');
   const report =
     parts.find((p) => p.type === 'message/feedback-report') ??
     parts.find(
       (p) =>
+        (mayHaveFields || /base64/i.test(header(p, 'content-transfer-encoding') ?? '')) &&
         p.children.length === 0 &&
         p.raw === undefined &&
         (p.type === 'text/plain' || isReport) &&
