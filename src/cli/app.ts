@@ -27,7 +27,7 @@ import { createMailauthIntakeStep } from '../mailauth/intake-step.js';
 import { createOutboundSigner, signBeforeInject } from '../mailauth/sign.js';
 import { resolveWith } from '../mailauth/verify.js';
 import { createPolicy, systemResolver } from '../policy/index.js';
-import { createIntake } from '../queue/intake.js';
+import { createIntake, type SpooledFile } from '../queue/intake.js';
 import { createRunner } from '../queue/runner.js';
 import { queueSettings } from '../queue/settings.js';
 import type { BoundListener } from '../smtp/server.js';
@@ -92,8 +92,8 @@ export async function startMailward(config: Config): Promise<RunningMailward> {
   });
   // Cheap refusals first (DMARC), then the content filter (spamd), like Postfix's
   // milters before the content_filter.
-  const beforeCommit = async (file: string, envelope: Envelope): Promise<Reply | undefined> =>
-    (await mailauthStep(file, envelope)) ??
+  const beforeCommit = async (file: string, envelope: Envelope, spooled: SpooledFile): Promise<Reply | undefined> =>
+    (await mailauthStep(file, envelope, spooled)) ??
     (await policy.checkContent({ sessionId: 'intake', client: envelope.client }, envelope, file));
 
   // Declared before the intake, which kicks it when mail is queued; assigned below.

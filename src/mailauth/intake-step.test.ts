@@ -53,11 +53,31 @@ const step = createMailauthIntakeStep({
   isTrusted: (ip) => ip === '10.1.1.1',
 });
 
+/**
+ * Runs the step twice: reading the header from the file, and from what the intake hands over
+ * (the first 64 KiB and the size, as intake.ts does); both must leave the same file, and the
+ * second must report the new size after a rewrite.
+ */
 async function run(name: string, content: Buffer): Promise<Buffer> {
   const file = join(dir, name);
   await writeFile(file, content);
   assert.equal(await step(file, envelope()), undefined);
-  return readFile(file);
+  const fromFile = await readFile(file);
+  const handed = join(dir, `${name}-handed`);
+  await writeFile(handed, content);
+  let resized: number | undefined;
+  const spooled = {
+    head: content.subarray(0, 64 * 1024),
+    size: content.length,
+    resized: (n: number) => {
+      resized = n;
+    },
+  };
+  assert.equal(await step(handed, envelope(), spooled), undefined);
+  const fromHead = await readFile(handed);
+  assert.deepEqual(fromHead, fromFile);
+  assert.equal(resized, fromHead.equals(content) ? undefined : fromHead.length);
+  return fromFile;
 }
 
 describe('createMailauthIntakeStep rewriting the spool file', () => {

@@ -22,6 +22,7 @@ import { Readable } from 'node:stream';
 import { formatAddress } from '../core/address.js';
 import type { Envelope } from '../core/envelope.js';
 import type { Reply } from '../core/reply.js';
+import type { SpooledFile } from '../queue/intake.js';
 import { stripForgedAuthResults } from './auth-results.js';
 import type { OutboundSigner } from './sign.js';
 import { type DnsResolve, type InboundVerdict, verifyInbound } from './verify.js';
@@ -44,7 +45,7 @@ export interface IntakeStepDeps {
   readonly random?: () => number;
 }
 
-export type BeforeCommit = (file: string, envelope: Envelope) => Promise<Reply | undefined>;
+export type BeforeCommit = (file: string, envelope: Envelope, spooled?: SpooledFile) => Promise<Reply | undefined>;
 
 /** Whether a message gets SPF/DKIM/DMARC checks: outside mail on the mx listener only. */
 export function needsVerification(envelope: Envelope, isTrusted: (ip: string) => boolean): boolean {
@@ -53,8 +54,8 @@ export function needsVerification(envelope: Envelope, isTrusted: (ip: string) =>
 }
 
 export function createMailauthIntakeStep(deps: IntakeStepDeps): BeforeCommit {
-  return async (file, envelope) => {
-    const { headers, headerLength } = await readHeaderSection(file);
+  return async (file, envelope, spooled) => {
+    const { headers, headerLength } = (spooled && headerInHead(spooled)) ?? (await readHeaderSection(file));
     const stripped = stripForgedAuthResults(headers, deps.hostname);
     const mailFrom = formatAddress(envelope.from);
     const outside = needsVerification(envelope, deps.isTrusted);
@@ -96,7 +97,8 @@ export function createMailauthIntakeStep(deps: IntakeStepDeps): BeforeCommit {
       }
     }
     if (added === '' && stripped === headers) return undefined; // nothing to change: no rewrite
-    await rewriteHeader(file, Buffer.concat([Buffer.from(added, 'latin1'), stripped]), headerLength);
+    const size = await rewriteHeader(file, Buffer.concat([Buffer.from(added, 'latin1'), stripped]), headerLength);
+    spooled?.resized(size);
     return undefined;
   };
 }
@@ -134,6 +136,14 @@ async function readHeaderSection(file: string): Promise<{ headers: Buffer; heade
   return { headers: all, headerLength: all.length };
 }
 
+/** The header section from what the intake kept in memory, or null when it does not hold all of it. */
+function headerInHead(s: SpooledFile): { headers: Buffer; headerLength: number } | null {
+  const end = headerEnd(s.head);
+  if (end >= 0) return { headers: s.head.subarray(0, end), headerLength: end };
+  // no blank line: the whole file is header, if the head is the whole file
+  return s.head.length === s.size ? { headers: s.head, headerLength: s.size } : null;
+}
+
 function headerEnd(buf: Buffer): number {
   const crlf = buf.indexOf('\r\n\r\n');
   const lf = buf.indexOf('\n\n');
@@ -141,12 +151,19 @@ function headerEnd(buf: Buffer): number {
   return lf >= 0 ? lf + 2 : -1;
 }
 
-/** Writes `header` + the file's octets after `headerLength` to a new file, fsyncs, renames over. */
-async function rewriteHeader(file: string, header: Buffer, headerLength: number): Promise<void> {
+/**
+ * Writes `header` + the file's octets after `headerLength` to a new file, fsyncs, renames over.
+ * Returns the new file's size.
+ */
+async function rewriteHeader(file: string, header: Buffer, headerLength: number): Promise<number> {
   const next = `${file}.auth`;
   const fh = await open(next, 'w', 0o600);
+  let size = 0;
   try {
-    for await (const chunk of concatStreams(header, file, headerLength)) await fh.write(chunk);
+    for await (const chunk of concatStreams(header, file, headerLength)) {
+      await fh.write(chunk);
+      size += chunk.length;
+    }
     await fh.datasync();
   } catch (err) {
     await fh.close().catch(() => {});
@@ -155,4 +172,5 @@ async function rewriteHeader(file: string, header: Buffer, headerLength: number)
   }
   await fh.close();
   await rename(next, file);
+  return size;
 }

@@ -230,13 +230,17 @@ describe('intake', () => {
     await t.close();
   });
 
-  it('records the size of the file as the content step left it (a header prepended)', async () => {
+  it('hands the content step the file head and size, and queues the size it reports after a rewrite', async () => {
     const added = 'Authentication-Results: mx.ours.test; spf=none\r\n';
     const t = await setup({
-      beforeCommit: async (file) => {
+      beforeCommit: async (file, _envelope, spooled) => {
         const old = await readFile(file);
+        // what the intake hands over is what the file holds
+        assert.deepEqual(spooled.head, old);
+        assert.equal(spooled.size, old.length);
         await writeFile(`${file}.new`, Buffer.concat([Buffer.from(added), old]));
         await rename(`${file}.new`, file);
+        spooled.resized(old.length + added.length);
         return undefined;
       },
     });

@@ -12,7 +12,6 @@
  * from a bounded scan of the header for Message-ID. Local injection (injectLocal) is trusted:
  * callers (sendmail, bounce, vacation) must have decided that the sender may send.
  */
-import { stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { type Address, formatAddress, parseMailbox } from '../core/address.js';
 import type { Clock } from '../core/clock.js';
@@ -45,12 +44,25 @@ export interface IntakeDeps {
   readonly maxMessageSize?: number;
   /** Alias expansion; without it every recipient is queued as given. */
   readonly expandRecipients?: (rcpts: readonly Recipient[], from: Address) => Promise<QueuedRecipientInput[]>;
-  /** Content filter on the synced temp file; a Reply refuses the message (SMTP only). */
-  readonly beforeCommit?: (file: string, envelope: Envelope) => Promise<Reply | undefined>;
+  /**
+   * Content filter on the synced temp file; a Reply refuses the message (SMTP only). It gets
+   * the file's first octets and size (to spare it a read) and says when it rewrote the file.
+   */
+  readonly beforeCommit?: (file: string, envelope: Envelope, spooled: SpooledFile) => Promise<Reply | undefined>;
   /** Called after each commit (wire to runner.kick). */
   readonly onQueued?: (queueId: string) => void;
   readonly groupCommitDelayMs?: number;
   readonly newId?: (now: number) => string;
+}
+
+/** What the intake already knows of a spooled file, so a content step need not read it again. */
+export interface SpooledFile {
+  /** The first octets of the file as written (the whole file when it is small). */
+  readonly head: Buffer;
+  /** The file's size. */
+  readonly size: number;
+  /** Tell the intake the new size after rewriting the file. */
+  resized(size: number): void;
 }
 
 export interface LocalMessage {
@@ -135,7 +147,13 @@ export function createIntake(deps: IntakeDeps): Intake {
       const recipients = await expanding;
       let size = written.size;
       if (a.envelope && deps.beforeCommit) {
-        const refusal = await deps.beforeCommit(paths.tmp, a.envelope);
+        const refusal = await deps.beforeCommit(paths.tmp, a.envelope, {
+          head: Buffer.concat([prefix, written.head]),
+          size: written.size,
+          resized: (n) => {
+            size = n;
+          },
+        });
         if (refusal) {
           await written.discard();
           await removeSpoolFile(paths.tmp);
@@ -145,8 +163,6 @@ export function createIntake(deps: IntakeDeps): Intake {
           );
           return { ok: false, reply: refusal };
         }
-        // the step may have rewritten the file (a header prepended): queue its real size
-        size = (await stat(paths.tmp)).size;
       }
       if (recipients.length === 0) {
         await written.discard();
