@@ -20,6 +20,9 @@ import { type Checked, checkAddress, checkAliasSource, checkBadMailFrom, checkDo
 import { DIRECTORY_SCHEMA, directoryMigrations } from './directory-migrations.js';
 import { openDatabase } from './open.js';
 
+/** How long a domain lookup is reused (see hasDomain). */
+const DOMAIN_CACHE_MS = 1000;
+
 function must<T>(c: Checked<T>): T {
   if (!c.ok) throw new StoreInvalidInputError(c.error);
   return c.value;
@@ -74,13 +77,29 @@ export class SqliteDirectoryStore implements DirectoryStore {
     return (this.sql('SELECT name FROM domains ORDER BY name').pluck().all() as string[]).slice();
   }
 
+  /**
+   * Answers reused for DOMAIN_CACHE_MS: a message asks several times (policy, alias expansion,
+   * runner, router), and every read of a WAL database takes locks on its -shm file. A domain
+   * added or removed by another process (the CLI) is seen within that time; our own changes
+   * at once.
+   */
+  private readonly domainCache = new Map<string, { readonly exists: boolean; readonly until: number }>();
+
   async hasDomain(domain: string): Promise<boolean> {
     const d = checkDomain(domain);
-    return d.ok && this.domainExists(d.value);
+    if (!d.ok) return false;
+    const now = Date.now();
+    const cached = this.domainCache.get(d.value);
+    if (cached && cached.until > now) return cached.exists;
+    const exists = this.domainExists(d.value);
+    if (this.domainCache.size >= 10_000) this.domainCache.clear(); // bounded: names come from clients
+    this.domainCache.set(d.value, { exists, until: now + DOMAIN_CACHE_MS });
+    return exists;
   }
 
   async addDomain(domain: string): Promise<void> {
     const d = must(checkDomain(domain));
+    this.domainCache.clear();
     const r = this.db
       .prepare('INSERT INTO domains (name, created_at) VALUES (?, ?) ON CONFLICT DO NOTHING')
       .run(d, this.now());
@@ -89,6 +108,7 @@ export class SqliteDirectoryStore implements DirectoryStore {
 
   async removeDomain(domain: string): Promise<void> {
     const d = must(checkDomain(domain));
+    this.domainCache.clear();
     this.db.transaction(() => {
       if (!this.domainExists(d)) throw new StoreNotFoundError(`unknown domain ${d}`);
       const users = this.sql('SELECT count(*) FROM users WHERE domain = ?').pluck().get(d) as number;
