@@ -7,10 +7,10 @@
  * Security: total and per-IP connection limits are checked before any byte is read; a
  * client over the limit gets `421 4.7.0` and is closed.
  */
-import { randomBytes } from 'node:crypto';
 import { createServer, type Server, type Socket } from 'node:net';
 import { createSecureContext, type SecureContext, TLSSocket } from 'node:tls';
 import type { ListenerRole } from '../core/envelope.js';
+import { pooledRandomBytes } from '../core/ids.js';
 import { formatReply } from '../core/reply.js';
 import type { SessionHooks } from './hooks.js';
 import { type ListenerOptions, resolveLimits, type SmtpServerOptions } from './options.js';
@@ -74,7 +74,7 @@ export function createSmtpServer(options: SmtpServerOptions, hooks: SessionHooks
       log: log ?? null,
       underStress: () => limits.stressConnections > 0 && sockets.size >= limits.stressConnections,
     };
-    const id = randomBytes(6).toString('hex');
+    const id = pooledRandomBytes(6).toString('hex');
     const p = start(ctx, id, socket).finally(() => running.delete(p));
     running.add(p);
   }
