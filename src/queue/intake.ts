@@ -1,7 +1,7 @@
 /**
  * Durable intake: turns a message body and its envelope into a queue entry, and answers
- * `250 2.0.0 Ok: queued as ID` only once both are safe: the spool file written, renamed,
- * fdatasync'd, its directory fsync'd, and the envelope committed (group commit, group-commit.ts).
+ * `250 2.0.0 Ok: queued as ID` only once both are safe: the spool file written, fdatasync'd,
+ * its directory fsync'd, and the envelope committed (group commit, group-commit.ts).
  * Prepends the `Received:` header (RFC 5321 §4.4). Aliases may be expanded here through
  * `expandRecipients` so the queue holds final recipients (the given one kept as `original`).
  *
@@ -23,7 +23,7 @@ import type { MessageOrigin, NewQueueMessage, QueuedRecipientInput, QueueStore }
 import { createGroupCommit, type GroupCommit } from './group-commit.js';
 import { messageIdOf } from './message-headers.js';
 import { localReceived, smtpReceived } from './received-header.js';
-import { publishSpoolFile, removeSpoolFile, spoolPaths, syncDir, writeSpoolFile } from './spool.js';
+import { removeSpoolFile, spoolPaths, syncDir, writeSpoolFile } from './spool.js';
 
 export interface QueueLog {
   info(obj: object, msg?: string): void;
@@ -141,13 +141,12 @@ export function createIntake(deps: IntakeDeps): Intake {
       deps.log.warn({ queueId, size: written.size }, 'message refused: too big');
       return { ok: false, reply: reply(552, '5.3.4', 'Message size exceeds fixed maximum message size') };
     }
-    let published = false;
     let submitted = false;
     try {
       const recipients = await expanding;
       let size = written.size;
       if (a.envelope && deps.beforeCommit) {
-        const refusal = await deps.beforeCommit(paths.tmp, a.envelope, {
+        const refusal = await deps.beforeCommit(paths.file, a.envelope, {
           head: Buffer.concat([prefix, written.head]),
           size: written.size,
           resized: (n) => {
@@ -156,7 +155,7 @@ export function createIntake(deps: IntakeDeps): Intake {
         });
         if (refusal) {
           await written.discard();
-          await removeSpoolFile(paths.tmp);
+          await removeSpoolFile(paths.file);
           deps.log.info(
             { queueId, code: refusal.code, enhanced: refusal.enhanced },
             'message refused by content filter',
@@ -166,12 +165,10 @@ export function createIntake(deps: IntakeDeps): Intake {
       }
       if (recipients.length === 0) {
         await written.discard();
-        await removeSpoolFile(paths.tmp);
+        await removeSpoolFile(paths.file);
         deps.log.info({ queueId }, 'no recipients left after alias expansion; message discarded');
         return { ok: true, queueId };
       }
-      await publishSpoolFile(paths);
-      published = true;
       const message: NewQueueMessage = {
         id: queueId,
         from: a.from.kind === 'null' ? '' : formatAddress(a.from),
@@ -196,7 +193,7 @@ export function createIntake(deps: IntakeDeps): Intake {
       return { ok: true, queueId };
     } catch (err) {
       if (!submitted) await written.discard();
-      await removeSpoolFile(published ? paths.file : paths.tmp).catch(() => {});
+      await removeSpoolFile(paths.file).catch(() => {});
       deps.log.error({ queueId, err }, 'queue write failed');
       return { ok: false, reply: reply(451, '4.3.0', `Temporary queue failure, try again later (${queueId})`) };
     }

@@ -1,15 +1,17 @@
 /**
- * The spool: one file per message under `<spool>/<shard>/<queueId>`. A body is written to
- * `<queueId>.tmp` and renamed; the group commit then fdatasyncs the files of a whole batch
- * together (the file system merges concurrent syncs into few journal commits) and fsyncs each
- * directory once, which makes the renames durable.
+ * The spool: one file per message under `<spool>/<shard>/<queueId>`, written under its final
+ * name: what makes a message live is its committed queue row, not the file, so a file without
+ * a row (a write or commit that died) is an orphan that sweepOrphans removes — no temp name and
+ * rename per message. The group commit fdatasyncs the files of a whole batch together (the file
+ * system merges concurrent syncs into few journal commits) and fsyncs each directory once,
+ * which makes the new entries durable, before the rows that point to them are committed.
  *
  * The shard is one character of the queue id's time part that changes every 2.5 s (ids are
  * base-50 milliseconds), so messages arriving together land in the same directory and share
  * one directory fsync, while the 50 directories cycle every ~2 minutes.
  * Security: file names are queue ids we generated (no `/`, no `.`); files are 0600.
  */
-import { type FileHandle, mkdir, open, readdir, rename, stat, unlink } from 'node:fs/promises';
+import { type FileHandle, mkdir, open, readdir, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 
 /** Octets of the header kept in memory to find Message-ID (and To/Cc/Bcc for sendmail -t). */
@@ -20,13 +22,12 @@ const WRITE_SLICE = 256 * 1024;
 
 export interface SpoolPaths {
   readonly dir: string;
-  readonly tmp: string;
   readonly file: string;
 }
 
 export function spoolPaths(spoolDir: string, queueId: string): SpoolPaths {
   const dir = join(spoolDir, queueId.charAt(7) || '_');
-  return { dir, tmp: join(dir, `${queueId}.tmp`), file: join(dir, queueId) };
+  return { dir, file: join(dir, queueId) };
 }
 
 export type SpoolWriteResult =
@@ -44,7 +45,7 @@ export type SpoolWriteResult =
 const knownDirs = new Set<string>();
 
 /**
- * Streams `prefix` + `body` into `paths.tmp` and leaves it open: the caller syncs it (`sync`,
+ * Streams `prefix` + `body` into `paths.file` and leaves it open: the caller syncs it (`sync`,
  * fdatasync + close) or drops it (`discard`). Returns the size and the first octets (up to
  * HEADER_SCAN_LIMIT). Removes the file and rethrows if the stream fails;
  * removes it and returns too-big past `maxSize` (the prefix does not count).
@@ -59,11 +60,11 @@ export async function writeSpoolFile(
     await mkdir(paths.dir, { recursive: true, mode: 0o700 });
     knownDirs.add(paths.dir);
   }
-  let fh: FileHandle | undefined = await open(paths.tmp, 'w', 0o600).catch(async (err: NodeJS.ErrnoException) => {
+  let fh: FileHandle | undefined = await open(paths.file, 'w', 0o600).catch(async (err: NodeJS.ErrnoException) => {
     if (err.code !== 'ENOENT') throw err;
     // the shard directory was removed behind our back (cleanup by hand): make it again
     await mkdir(paths.dir, { recursive: true, mode: 0o700 });
-    return open(paths.tmp, 'w', 0o600);
+    return open(paths.file, 'w', 0o600);
   });
   let pending: Buffer[] = [prefix];
   let pendingBytes = prefix.length;
@@ -77,7 +78,7 @@ export async function writeSpoolFile(
       if (bodySize > maxSize) {
         await fh.close();
         fh = undefined;
-        await unlink(paths.tmp).catch(() => {});
+        await unlink(paths.file).catch(() => {});
         return { ok: false, problem: 'too-big', size: bodySize };
       }
       if (headBytes < HEADER_SCAN_LIMIT) {
@@ -110,14 +111,9 @@ export async function writeSpoolFile(
     };
   } catch (err) {
     if (fh) await fh.close().catch(() => {});
-    await unlink(paths.tmp).catch(() => {});
+    await unlink(paths.file).catch(() => {});
     throw err;
   }
-}
-
-/** Gives the synced temp file its final name (durable after syncDir of its directory). */
-export async function publishSpoolFile(paths: SpoolPaths): Promise<void> {
-  await rename(paths.tmp, paths.file);
 }
 
 /** fsync of a directory, so that renames and unlinks inside it survive a power cut. */
@@ -138,8 +134,8 @@ export async function removeSpoolFile(file: string): Promise<void> {
 }
 
 /**
- * Removes files that belong to no live message: temp files of writes that died, and files
- * whose commit never happened. Only files older than `minAgeMs` go, so a write in progress
+ * Removes files that belong to no live message: files whose commit never happened, left-overs
+ * of a header rewrite (`.auth`) and temp files of earlier versions (`.tmp`). Only files older than `minAgeMs` go, so a write in progress
  * in another process (`mailward sendmail`) is left alone. Returns the names removed.
  */
 export async function sweepOrphans(
