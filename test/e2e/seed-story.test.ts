@@ -6,43 +6,27 @@
  * Maildir is parsed with mailparser and asserted field by field.
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { simpleParser } from 'mailparser';
-import { startDnsServer, type TestDnsServer } from '../helpers/dns-server.js';
-import { type MailwardProcess, startMailwardProcess, writeTestConfig } from '../helpers/mailward-process.js';
-import { type ScriptedPeer, startScriptedPeer } from '../helpers/scripted-peer.js';
+import { type MailwardProcess, startMailwardWithRemote } from '../helpers/mailward-process.js';
+import type { ScriptedPeer } from '../helpers/scripted-peer.js';
 import { SmtpClient } from '../helpers/smtp-dialogue.js';
 
 const REFUSAL = '553 5.7.1 Not an open relay, so get lost';
 
 describe('seed story: an authenticated user writes to a server that will not relay', () => {
+  let world: Awaited<ReturnType<typeof startMailwardWithRemote>>;
   let dataDir: string;
-  let dns: TestDnsServer;
   let peer: ScriptedPeer;
   let mw: MailwardProcess;
 
   before(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'mw-seed-'));
-    peer = await startScriptedPeer({ rcpt: () => REFUSAL }, { host: '127.0.0.5' });
-    dns = await startDnsServer({
-      'remote.test': { MX: [{ exchange: 'mx.remote.test', priority: 10 }] },
-      'mx.remote.test': { A: ['127.0.0.5'] },
-    });
-    const config = await writeTestConfig(
-      dataDir,
-      `[dns]\nservers = ["127.0.0.1:${dns.port}"]\n[delivery]\nsmtp_port = ${peer.port}\n`,
-    );
-    mw = await startMailwardProcess(dataDir, config);
+    world = await startMailwardWithRemote({ rcpt: () => REFUSAL }, '127.0.0.5', 'mw-seed-');
+    ({ dataDir, peer, mw } = world);
   });
-  after(async () => {
-    await mw?.stop();
-    await peer?.close();
-    await dns?.close();
-    await rm(dataDir, { recursive: true, force: true });
-  });
+  after(() => world?.close());
 
   it('returns a readable RFC 3464 notice to the sender with the original attached byte for byte', async () => {
     const original =

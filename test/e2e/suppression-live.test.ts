@@ -7,14 +7,11 @@
  * remove` the RCPT is accepted again. A DSN arriving over SMTP from outside is recorded too.
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { startDnsServer, type TestDnsServer } from '../helpers/dns-server.js';
-import { type MailwardProcess, startMailwardProcess, writeTestConfig } from '../helpers/mailward-process.js';
+import { type MailwardProcess, startMailwardWithRemote } from '../helpers/mailward-process.js';
 import { mailwardCli, swaks } from '../helpers/run-tools.js';
-import { type ScriptedPeer, startScriptedPeer } from '../helpers/scripted-peer.js';
 
 const USER_UNKNOWN = '550 5.1.1 <bob@remote.test>: Recipient address rejected: User unknown in virtual mailbox table';
 
@@ -28,34 +25,20 @@ async function waitFor<T>(what: string, probe: () => Promise<T | undefined>): Pr
 }
 
 describe('suppression list, live', () => {
+  let world: Awaited<ReturnType<typeof startMailwardWithRemote>>;
   let dataDir: string;
-  let dns: TestDnsServer;
-  let peer: ScriptedPeer;
   let mw: MailwardProcess;
   const today = () => new Date().toISOString().slice(0, 10);
 
   before(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'mw-suppression-'));
-    peer = await startScriptedPeer(
+    world = await startMailwardWithRemote(
       { rcpt: (a) => (a.includes('bob@') ? USER_UNKNOWN : '250 2.1.5 Ok') },
-      { host: '127.0.0.6' },
+      '127.0.0.6',
+      'mw-suppression-',
     );
-    dns = await startDnsServer({
-      'remote.test': { MX: [{ exchange: 'mx.remote.test', priority: 10 }] },
-      'mx.remote.test': { A: ['127.0.0.6'] },
-    });
-    const config = await writeTestConfig(
-      dataDir,
-      `[dns]\nservers = ["127.0.0.1:${dns.port}"]\n[delivery]\nsmtp_port = ${peer.port}\n`,
-    );
-    mw = await startMailwardProcess(dataDir, config);
+    ({ dataDir, mw } = world);
   });
-  after(async () => {
-    await mw?.stop();
-    await peer?.close();
-    await dns?.close();
-    await rm(dataDir, { recursive: true, force: true });
-  });
+  after(() => world?.close());
 
   /** Authenticated submission of one message to `to`; stops after RCPT when `quitAfterRcpt`. */
   const submit = (to: string, quitAfterRcpt = false) =>

@@ -4,8 +4,11 @@
  * server, including `kill -9` crash tests.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { startDnsServer } from './dns-server.js';
+import { type PeerScript, type ScriptedPeer, startScriptedPeer } from './scripted-peer.js';
 
 export interface MailwardProcess {
   readonly child: ChildProcess;
@@ -89,5 +92,39 @@ export async function startMailwardProcess(dataDir: string, configFile: string):
         child.once('exit', () => resolve());
         child.kill(signal);
       }),
+  };
+}
+
+/**
+ * `mailward serve` whose DNS gives remote.test an MX on `peerHost`, where a scripted peer
+ * answers: the set-up of the e2e tests that deliver to a remote. `close` stops all three and
+ * removes the data directory.
+ */
+export async function startMailwardWithRemote(
+  script: PeerScript,
+  peerHost: string,
+  prefix: string,
+): Promise<{ dataDir: string; peer: ScriptedPeer; mw: MailwardProcess; close(): Promise<void> }> {
+  const dataDir = await mkdtemp(join(tmpdir(), prefix));
+  const peer = await startScriptedPeer(script, { host: peerHost });
+  const dns = await startDnsServer({
+    'remote.test': { MX: [{ exchange: 'mx.remote.test', priority: 10 }] },
+    'mx.remote.test': { A: [peerHost] },
+  });
+  const config = await writeTestConfig(
+    dataDir,
+    `[dns]\nservers = ["127.0.0.1:${dns.port}"]\n[delivery]\nsmtp_port = ${peer.port}\n`,
+  );
+  const mw = await startMailwardProcess(dataDir, config);
+  return {
+    dataDir,
+    peer,
+    mw,
+    async close() {
+      await mw.stop();
+      await peer.close();
+      await dns.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
   };
 }
