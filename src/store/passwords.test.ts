@@ -30,14 +30,21 @@ test('an unknown login takes about as long as a known one', async () => {
   await dir.addDomain('example.test');
   await dir.addUser({ address: 'a@example.test', passwordHash: await hashPassword('pw') });
   assert.equal((await authenticateUser(dir, 'A@example.test', 'pw'))?.address, 'a@example.test');
-  const time = async (login: string): Promise<number> => {
+  // One check at a time, known and unknown in turn, and the fastest of each: the least a check
+  // costs, which contention from other processes can only raise, never lower.
+  const once = async (login: string): Promise<number> => {
     const t0 = performance.now();
-    for (let i = 0; i < 5; i++) assert.equal(await authenticateUser(dir, login, 'wrong'), null);
+    assert.equal(await authenticateUser(dir, login, 'wrong'), null);
     return performance.now() - t0;
   };
-  await time('a@example.test'); // warm up
-  const known = await time('a@example.test');
-  const unknown = await time('nobody@example.test');
+  await once('a@example.test'); // warm up
+  let known = Number.POSITIVE_INFINITY;
+  let unknown = Number.POSITIVE_INFINITY;
+  for (let i = 0; i < 12; i++) {
+    known = Math.min(known, await once('a@example.test'));
+    unknown = Math.min(unknown, await once('nobody@example.test'));
+  }
   const ratio = unknown / known;
-  assert.ok(ratio > 0.6 && ratio < 1.6, `unknown/known time ratio ${ratio.toFixed(2)} (${unknown} / ${known} ms)`);
+  // skipping the hash for unknown users would make this ratio about 0.01; the bounds leave room for a busy machine
+  assert.ok(ratio > 0.5 && ratio < 2.5, `unknown/known time ratio ${ratio.toFixed(2)} (${unknown} / ${known} ms)`);
 });
