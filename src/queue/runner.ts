@@ -145,7 +145,7 @@ export function createRunner(deps: RunnerDeps): Runner {
     return perDest.get(destination) ?? { count: 0, domains: new Set<string>() };
   }
 
-  /** Starts waiting jobs where slots are free; returns what it started. */
+  /** Starts waiting jobs where slots are free, counting them in `summary`. */
   function startFromBacklog(summary: RunSummary): void {
     for (const [destination, waiting] of backlog) {
       while (waiting.length > 0 && running.size < maxTotal && slotOf(destination).count < maxPerDest) {
