@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { authservIdOf, splitHeaderSection, stripForgedAuthResults } from './auth-results.js';
+import { authservIdOf, splitHeaderSection, stripForgedAuthResults, stripQuarantineMark } from './auth-results.js';
 
 const strip = (text: string, id = 'mx.ours.test') =>
   stripForgedAuthResults(Buffer.from(text, 'latin1'), id).toString('latin1');
@@ -54,6 +54,20 @@ describe('stripForgedAuthResults', () => {
       out,
       Buffer.concat([Buffer.from('Subject: '), Buffer.from([0xc3, 0xa9, 0xff]), Buffer.from('\r\n\r\n')]),
     );
+  });
+});
+
+describe('stripQuarantineMark', () => {
+  it('removes every X-Mailward-Quarantine field, any case, folded, and keeps the rest and the body', () => {
+    const text =
+      'X-Mailward-Quarantine: dmarc=fail\r\nA: b\r\nx-mailward-quarantine:\r\n dmarc=fail\r\nX-Mailward-Quarantined: kept\r\n\r\n';
+    const out = stripQuarantineMark(Buffer.from(text, 'latin1')).toString('latin1');
+    assert.equal(out, 'A: b\r\nX-Mailward-Quarantined: kept\r\n\r\n');
+  });
+
+  it('returns the same buffer when there is no mark', () => {
+    const b = Buffer.from('A: b\r\n\r\n');
+    assert.equal(stripQuarantineMark(b), b);
   });
 });
 

@@ -22,15 +22,40 @@ interface FieldRange {
  * is `authservId`. Everything else, including the terminating blank line, is kept as is.
  */
 export function stripForgedAuthResults(headers: Buffer, authservId: string): Buffer {
-  const text = headers.toString('latin1');
   const ours = normaliseId(authservId);
+  return removeFields(
+    headers,
+    (name, value) => name === 'authentication-results' && normaliseId(authservIdOf(value) ?? '') === ours,
+  );
+}
+
+/**
+ * Our quarantine mark, added by the intake step for a DMARC `p=quarantine` failure; local
+ * delivery files a message that carries it into the Junk folder (delivery/local/maildir.ts
+ * spells the same name).
+ */
+export const QUARANTINE_FIELD = 'X-Mailward-Quarantine';
+
+/**
+ * Returns the header section without any `X-Mailward-Quarantine:` field: only the mark we add
+ * ourselves may reach delivery, or a sender could file its mail into (or, by the absence of
+ * the mark, out of) a recipient's Junk folder. Folded and oddly-cased variants are removed too.
+ */
+export function stripQuarantineMark(headers: Buffer): Buffer {
+  const name = QUARANTINE_FIELD.toLowerCase();
+  return removeFields(headers, (n) => n === name);
+}
+
+/** The header section without the fields `drop` selects (name lower-cased, raw value); same Buffer if none. */
+function removeFields(headers: Buffer, drop: (name: string, value: string) => boolean): Buffer {
+  const text = headers.toString('latin1');
   const keep: string[] = [];
   let removed = 0;
   let pos = 0;
   for (const field of headerFields(text)) {
     keep.push(text.slice(pos, field.start));
     const value = text.slice(field.start, field.end).replace(/^[^:]*:/, '');
-    if (field.name === 'authentication-results' && normaliseId(authservIdOf(value) ?? '') === ours) {
+    if (drop(field.name, value)) {
       removed++;
     } else {
       keep.push(text.slice(field.start, field.end));

@@ -99,6 +99,18 @@ describe('createMailauthIntakeStep rewriting the spool file', () => {
     assert.equal((await run('lf', Buffer.from(lf))).toString(), 'A: b\n\nbody\n');
   });
 
+  it('removes an X-Mailward-Quarantine the client sent, also from an authenticated submission', async () => {
+    const forgedMark =
+      'A: b\r\nx-mailward-QUARANTINE: dmarc=fail\r\n folded=yes\r\nC: d\r\n\r\nX-Mailward-Quarantine: body\r\n';
+    const want = 'A: b\r\nC: d\r\n\r\nX-Mailward-Quarantine: body\r\n';
+    assert.equal((await run('mark', Buffer.from(forgedMark))).toString(), want);
+    const file = join(dir, 'mark-submission');
+    await writeFile(file, forgedMark);
+    const submission = envelope({ role: 'submission', authUser: 'alice@ours.test', ip: '10.9.9.9' });
+    assert.equal(await step(file, submission), undefined);
+    assert.equal((await readFile(file)).toString(), want);
+  });
+
   it('leaves the file alone (no rewrite, no stray temp file) when nothing changes', async () => {
     const content = Buffer.from('A: b\r\n\r\nbody\r\n');
     assert.deepEqual(await run('same', content), content);

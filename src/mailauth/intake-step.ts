@@ -10,8 +10,9 @@
  * The file is rewritten in place (new file, fsync, rename), streaming the body: only the
  * header section is held in memory.
  * Security: the file holds client input. Forged results are removed from every SMTP message,
- * also from authenticated submissions, since local recipients read them. A failure inside the
- * checks is logged and the message is accepted unmarked (fail open): a library fault must not
+ * also from authenticated submissions, since local recipients read them; so is any
+ * `X-Mailward-Quarantine:` that came with it, since local delivery files by that mark (Junk).
+ * A failure inside the checks is logged and the message is accepted unmarked (fail open): a library fault must not
  * defer all inbound mail, and an unmarked message is no worse than one before this module.
  * Only our own side's mail is signed (authenticated or trusted clients): an outsider's message
  * never gets our signature, whatever its From says.
@@ -23,7 +24,7 @@ import { formatAddress } from '../core/address.js';
 import type { Envelope } from '../core/envelope.js';
 import type { Reply } from '../core/reply.js';
 import type { SpooledFile } from '../queue/intake.js';
-import { stripForgedAuthResults } from './auth-results.js';
+import { QUARANTINE_FIELD, stripForgedAuthResults, stripQuarantineMark } from './auth-results.js';
 import type { OutboundSigner } from './sign.js';
 import { type DnsResolve, type InboundVerdict, verifyInbound } from './verify.js';
 
@@ -56,7 +57,7 @@ export function needsVerification(envelope: Envelope, isTrusted: (ip: string) =>
 export function createMailauthIntakeStep(deps: IntakeStepDeps): BeforeCommit {
   return async (file, envelope, spooled) => {
     const { headers, headerLength } = (spooled && headerInHead(spooled)) ?? (await readHeaderSection(file));
-    const stripped = stripForgedAuthResults(headers, deps.hostname);
+    const stripped = stripQuarantineMark(stripForgedAuthResults(headers, deps.hostname));
     const mailFrom = formatAddress(envelope.from);
     const outside = needsVerification(envelope, deps.isTrusted);
     let verdict: InboundVerdict | null = null;
@@ -84,7 +85,7 @@ export function createMailauthIntakeStep(deps: IntakeStepDeps): BeforeCommit {
     if (verdict && deps.config.add_authentication_results) added += verdict.header;
     if (verdict?.quarantine) {
       const from = (verdict.results.fromDomain ?? 'unknown').replace(/[^A-Za-z0-9.-]/g, '?');
-      added += `X-Mailward-Quarantine: dmarc=fail policy=${verdict.results.dmarcPolicy} header.from=${from}\r\n`;
+      added += `${QUARANTINE_FIELD}: dmarc=fail policy=${verdict.results.dmarcPolicy} header.from=${from}\r\n`;
     }
     if (!outside && deps.signer) {
       try {
