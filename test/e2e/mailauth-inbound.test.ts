@@ -12,11 +12,13 @@ import { after, before, describe, it } from 'node:test';
 import { parseMailbox } from '../../src/core/address.js';
 import { FakeClock } from '../../src/core/clock.js';
 import type { ClientInfo, Envelope } from '../../src/core/envelope.js';
+import { createLocalTransport } from '../../src/delivery/local/transport.js';
 import { createMailauthIntakeStep } from '../../src/mailauth/intake-step.js';
 import { generateDkimKey, type SigningKey } from '../../src/mailauth/keys.js';
 import { createOutboundSigner, signMessage } from '../../src/mailauth/sign.js';
 import { resolveWith, verifyInbound } from '../../src/mailauth/verify.js';
 import { createIntake, type Intake } from '../../src/queue/intake.js';
+import { MemoryDirectoryStore } from '../../src/store/memory/directory.js';
 import { openSqliteQueueStore, type SqliteQueueStore } from '../../src/store/sqlite/queue.js';
 import { startDnsServer, type TestDnsServer } from '../helpers/dns-server.js';
 import { SmtpClient } from '../helpers/smtp-dialogue.js';
@@ -151,6 +153,63 @@ describe('inbound mail authentication on the mx listener', () => {
     const text = await readFile(file ?? 'missing', 'latin1');
     assert.match(text, /\r\nX-Mailward-Quarantine: dmarc=fail policy=quarantine header\.from=soft\.test\r\n/);
     assert.match(text, /\r\n dmarc=fail \(p=QUARANTINE arc=none\) header\.from=soft\.test header\.d=soft\.test\r\n/);
+  });
+});
+
+/** Delivers a spooled message to rcpt@ours.test's Maildir as the local transport does; returns its reply text. */
+async function deliverLocally(queueId: string): Promise<string> {
+  const file = (await spooledFiles()).find((f) => f.endsWith(`/${queueId}`)) ?? 'missing';
+  const directory = new MemoryDirectoryStore();
+  await directory.addDomain('ours.test');
+  await directory.addUser({ address: 'rcpt@ours.test', passwordHash: 'x' });
+  const local = createLocalTransport({ dataDir: base, directory, hostname: HOST });
+  const [outcome] = await local.deliver({
+    queueId,
+    from: '',
+    rcpts: [{ address: 'rcpt@ours.test' }],
+    dsn: {},
+    bodyPath: file,
+    size: 0,
+    smtputf8: false,
+    body: '8BITMIME',
+    attempt: 1,
+  });
+  assert.equal(outcome?.status, 'delivered');
+  return outcome?.reply.lines.join(' ') ?? '';
+}
+
+const maildir = () => join(base, 'mail', 'ours.test', 'rcpt', 'Maildir');
+const folderFiles = async (folder: string) => await readdir(join(maildir(), folder, 'new')).catch(() => []);
+
+describe('quarantine acted upon: intake mark, then local delivery', () => {
+  it('delivers a soft.test DMARC failure into Maildir/.Junk/new, not INBOX', async () => {
+    const r = await send('', message('promo@soft.test', 'junk please'));
+    const id = /^250 2\.0\.0 Ok: queued as (\S+)$/.exec(r)?.[1] ?? 'none';
+    const before = await folderFiles('.');
+    assert.match(
+      await deliverLocally(id),
+      /^rcpt@ours\.test delivered to maildir folder Junk \(DMARC quarantine\) as \S+$/,
+    );
+    const junk = await folderFiles('.Junk');
+    assert.equal(junk.filter((n) => n.includes(id)).length, 1);
+    assert.deepEqual(await folderFiles('.'), before);
+    const text = await readFile(join(maildir(), '.Junk', 'new', junk.find((n) => n.includes(id)) ?? ''), 'latin1');
+    assert.match(text, /^Return-Path: <>\r\nDelivered-To: rcpt@ours\.test\r\nAuthentication-Results: /);
+    assert.match(text, /\r\nX-Mailward-Quarantine: dmarc=fail policy=quarantine header\.from=soft\.test\r\n/);
+    assert.match(text, /\r\nSubject: junk please\r\n/);
+  });
+
+  it('a mark forged by the sender is removed at intake: a DMARC-passing message goes to INBOX', async () => {
+    const mark = 'X-Mailward-Quarantine: dmarc=fail policy=quarantine header.from=sender.test';
+    const signed = await signMessage(message('alice@sender.test', 'forged mark', [mark]), key);
+    const r = await send('alice@sender.test', signed);
+    const id = /^250 2\.0\.0 Ok: queued as (\S+)$/.exec(r)?.[1] ?? 'none';
+    assert.match(await deliverLocally(id), /^rcpt@ours\.test delivered to maildir as \S+$/);
+    const name = (await folderFiles('.')).find((n) => n.includes(id));
+    const text = await readFile(join(maildir(), 'new', name ?? 'missing'), 'latin1');
+    assert.doesNotMatch(text, /X-Mailward-Quarantine/i);
+    assert.match(text, /\r\n dmarc=pass /);
+    assert.equal((await folderFiles('.Junk')).filter((n) => n.includes(id)).length, 0);
   });
 });
 

@@ -30,7 +30,12 @@ export function headerValues(header: string, name: string): string[] {
 }
 
 export async function hasDeliveredTo(bodyPath: string, rcpt: string): Promise<boolean> {
+  return deliveredToNames(await readHeaderSection(bodyPath), rcpt);
+}
+
+/** Whether a `Delivered-To:` field of this header section names the recipient. */
+export function deliveredToNames(header: string, rcpt: string): boolean {
   const want = rcpt.toLowerCase();
-  const values = headerValues(await readHeaderSection(bodyPath), 'Delivered-To');
+  const values = headerValues(header, 'Delivered-To');
   return values.some((v) => v.replace(/^<|>$/g, '').trim().toLowerCase() === want);
 }

@@ -11,18 +11,22 @@
  * (delivery-markers.ts), so a delivery repeated after a crash finds the earlier copy with a
  * stat or two and reports it as delivered instead of making a second copy. link(2) also
  * refuses to overwrite, unlike rename(2).
+ * Quarantine: a message carrying our `X-Mailward-Quarantine:` mark (DMARC p=quarantine
+ * failure, added at intake by mailauth/intake-step.ts, which strips any such field that came
+ * from outside) goes to the Junk folder, `Maildir/.Junk/`, in the Maildir++ layout Dovecot and
+ * Courier read (a `.Name` directory with tmp/new/cur and a `maildirfolder` file).
  * Security: writes only under `root` (mailbox-path.ts encodes the address); files are
  * created 0600 and directories 0700; the message is copied as bytes, never interpreted.
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { link, mkdir, open, stat, unlink } from 'node:fs/promises';
+import { link, mkdir, open, stat, unlink, writeFile } from 'node:fs/promises';
 import { hostname as osHostname } from 'node:os';
 import { join } from 'node:path';
 import type { DeliveryOutcome } from '../../core/delivery-outcome.js';
 import { reply } from '../../core/reply.js';
 import { hasMarker, markerPath, writeMarker } from './delivery-markers.js';
-import { hasDeliveredTo } from './header-scan.js';
+import { deliveredToNames, headerValues, readHeaderSection } from './header-scan.js';
 import { mailboxDir } from './mailbox-path.js';
 import { maildirUsage } from './quota.js';
 
@@ -61,6 +65,17 @@ export async function ensureMaildir(maildir: string): Promise<void> {
   for (const sub of ['tmp', 'new', 'cur']) await mkdir(join(maildir, sub), { recursive: true, mode: 0o700 });
 }
 
+/** Same name as mailauth/auth-results.ts QUARANTINE_FIELD (delivery does not import mailauth). */
+const QUARANTINE_FIELD = 'X-Mailward-Quarantine';
+/** Maildir++ folder for quarantined mail: IMAP name "Junk", RFC 6154 \Junk in Dovecot's default namespace. */
+export const JUNK_FOLDER = '.Junk';
+
+/** Creates a Maildir++ subfolder (tmp/new/cur and the empty `maildirfolder` marker file). */
+async function ensureFolder(folder: string): Promise<void> {
+  await ensureMaildir(folder);
+  await writeFile(join(folder, 'maildirfolder'), '', { flag: 'a', mode: 0o600 });
+}
+
 export async function deliverToMaildir(opts: MaildirDelivery): Promise<DeliveryOutcome> {
   const rcpt = opts.address.toLowerCase();
   const done = (status: DeliveryOutcome['status'], r: ReturnType<typeof reply>): DeliveryOutcome => ({
@@ -70,12 +85,18 @@ export async function deliverToMaildir(opts: MaildirDelivery): Promise<DeliveryO
     stage: 'local',
   });
 
-  if (await hasDeliveredTo(opts.bodyPath, rcpt)) {
+  const header = await readHeaderSection(opts.bodyPath);
+  if (deliveredToNames(header, rcpt)) {
     return done('failed', reply(554, '5.4.6', `mail forwarding loop for ${rcpt} (Delivered-To: already names it)`));
   }
 
   const maildir = mailboxDir(opts.root, rcpt);
   await ensureMaildir(maildir);
+  const junk = headerValues(header, QUARANTINE_FIELD).length > 0;
+  // The whole delivery (tmp/, new/, the name check) happens in the folder; the marker stays
+  // beside Maildir/, keyed by queue id and recipient, so a retry finds either.
+  const folder = junk ? join(maildir, JUNK_FOLDER) : maildir;
+  if (junk) await ensureFolder(folder);
   const host = hostPart(opts.hostname ?? osHostname());
   const body = await stat(opts.bodyPath);
   const prefix = Buffer.from(`Return-Path: <${opts.returnPath}>\r\nDelivered-To: ${rcpt}\r\n`, 'utf8');
@@ -88,7 +109,7 @@ export async function deliverToMaildir(opts: MaildirDelivery): Promise<DeliveryO
   // The marker survives the reader moving the file to cur/; the exact name in new/ covers a
   // crash between the link and the marker.
   const marker = markerPath(maildir, opts.queueId, rcptHash);
-  if ((await hasMarker(marker)) || (await hasMarker(join(maildir, 'new', finalName)))) {
+  if ((await hasMarker(marker)) || (await hasMarker(join(folder, 'new', finalName)))) {
     return done(
       'delivered',
       reply(250, '2.0.0', `${rcpt} already delivered (queue id ${opts.queueId}), no second copy`),
@@ -108,7 +129,7 @@ export async function deliverToMaildir(opts: MaildirDelivery): Promise<DeliveryO
   // Maildir spec unique name: time.M<usec>P<pid>Q<n>.host
   const now = Date.now();
   const tmpName = `${Math.floor(now / 1000)}.M${(now % 1000) * 1000}P${process.pid}Q${++sequence}.${host}`;
-  const tmpPath = join(maildir, 'tmp', tmpName);
+  const tmpPath = join(folder, 'tmp', tmpName);
   const fd = await open(tmpPath, 'wx', 0o600);
   try {
     await fd.write(prefix);
@@ -123,7 +144,7 @@ export async function deliverToMaildir(opts: MaildirDelivery): Promise<DeliveryO
   }
   await fd.close();
   try {
-    await link(tmpPath, join(maildir, 'new', finalName));
+    await link(tmpPath, join(folder, 'new', finalName));
   } catch (err) {
     // A concurrent attempt for the same queue id and recipient got there first: same message.
     if ((err as NodeJS.ErrnoException).code !== 'EEXIST') {
@@ -132,7 +153,8 @@ export async function deliverToMaildir(opts: MaildirDelivery): Promise<DeliveryO
     }
   }
   await unlink(tmpPath);
-  await fsyncDir(join(maildir, 'new'));
+  await fsyncDir(join(folder, 'new'));
   await writeMarker(marker, finalName);
-  return done('delivered', reply(250, '2.0.0', `${rcpt} delivered to maildir as ${finalName}`));
+  const where = junk ? 'maildir folder Junk (DMARC quarantine)' : 'maildir';
+  return done('delivered', reply(250, '2.0.0', `${rcpt} delivered to ${where} as ${finalName}`));
 }
