@@ -107,6 +107,7 @@ export async function startMailward(config: Config): Promise<RunningMailward> {
     lifetimeMs: settings.lifetimeMs,
     groupCommitDelayMs: settings.groupCommitDelayMs,
     maxMessageSize: config.smtp.max_message_size,
+    isHeld: settings.isHeld,
     expandRecipients: createRecipientExpander({ directory }),
     beforeCommit,
     onQueued: () => runner?.kick(),
@@ -153,6 +154,7 @@ export async function startMailward(config: Config): Promise<RunningMailward> {
     pollIntervalMs: settings.pollIntervalMs,
     leaseMs: settings.leaseMs,
     isLocalDomain: (d) => directory.hasDomain(d),
+    isHeld: settings.isHeld,
     onOutcomes: createNoticeHook({
       hostname,
       config: config.bounce,

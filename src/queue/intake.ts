@@ -18,6 +18,7 @@ import type { Clock } from '../core/clock.js';
 import type { BodyType, DsnParams, Envelope, Recipient } from '../core/envelope.js';
 import { newQueueId } from '../core/ids.js';
 import { type Reply, reply } from '../core/reply.js';
+import { domainOf } from '../delivery/router.js';
 import type { SessionHooks } from '../smtp/hooks.js';
 import type { MessageOrigin, NewQueueMessage, QueuedRecipientInput, QueueStore } from '../store/ports/queue.js';
 import { createGroupCommit, type GroupCommit } from './group-commit.js';
@@ -53,6 +54,8 @@ export interface IntakeDeps {
   readonly onQueued?: (queueId: string) => void;
   readonly groupCommitDelayMs?: number;
   readonly newId?: (now: number) => string;
+  /** Recipient domains whose mail waits for a flush (`queue.defer_domains`). */
+  readonly isHeld?: (domain: string) => boolean;
 }
 
 /** What the intake already knows of a spooled file, so a content step need not read it again. */
@@ -120,12 +123,15 @@ export function createIntake(deps: IntakeDeps): Intake {
       ? await deps.expandRecipients(rcpts, from)
       : rcpts.map((r) => ({ address: formatAddress(r.address), orcpt: r.orcpt, notify: r.notify }));
     const seen = new Set<string>();
-    return list.filter((r) => {
-      const key = r.address.toLowerCase();
-      if (seen.has(key)) return false;
-      seen.add(key);
-      return true;
-    });
+    const isHeld = deps.isHeld;
+    return list
+      .filter((r) => {
+        const key = r.address.toLowerCase();
+        if (seen.has(key)) return false;
+        seen.add(key);
+        return true;
+      })
+      .map((r) => (isHeld?.(domainOf(r.address)) ? { ...r, held: true } : r));
   }
 
   async function accept(a: Accept): Promise<{ ok: true; queueId: string } | { ok: false; reply: Reply }> {

@@ -13,6 +13,7 @@ import { openSqliteQueueStore } from '../store/sqlite/queue.js';
 import { createIntake } from './intake.js';
 import { createRunner, type RunnerDeps } from './runner.js';
 import { createSchedule } from './schedule.js';
+import { heldDomains } from './settings.js';
 
 const silent = { info() {}, warn() {}, error() {} };
 const MIN = 60_000;
@@ -65,6 +66,7 @@ async function setup(decide: Decide, over: Partial<RunnerDeps> = {}) {
     clock,
     log: silent,
     lifetimeMs: over.schedule?.lifetimeMs,
+    ...(over.isHeld ? { isHeld: over.isHeld } : {}),
   });
   const fake = fakeTransport(decide);
   const notices: [QueueMessage, readonly DeliveryOutcome[]][] = [];
@@ -419,6 +421,56 @@ describe('queue runner', () => {
     assert.equal(during, 1);
     assert.equal(calls, 1);
     assert.equal((await t.store.getMessage(id))?.recipients[0]?.state, 'delivered');
+    await t.close();
+  });
+
+  it('holds mail for a deferred domain until a flush, and puts it back on hold after a failed try', async () => {
+    let bobTries = 0;
+    const t = await setup(
+      (_job, rcpt) =>
+        rcpt.startsWith('bob@') && bobTries++ === 0
+          ? { status: 'deferred', reply: greylisted, stage: 'rcpt' }
+          : delivered(),
+      { schedule: createSchedule(['5m'], '2d'), isHeld: heldDomains(['Remote.TEST']) },
+    );
+    const t0 = t.clock.now();
+    const held = await t.inject(['bob@remote.test']);
+    const free = await t.inject(['carol@elsewhere.test']);
+    // only the free domain is tried; the held recipient waits, due at its expiry
+    assert.deepEqual(await t.runner.runOnce(), { jobs: 1, recipients: 1 });
+    assert.deepEqual(
+      t.jobs.map((j) => j.queueId),
+      [free],
+    );
+    const waiting = (await t.store.getMessage(held))?.recipients[0];
+    assert.deepEqual([waiting?.state, waiting?.attempts, waiting?.nextAttemptAt], ['pending', 0, t0 + 2 * 1440 * MIN]);
+    t.clock.advance(60 * MIN);
+    assert.deepEqual(await t.runner.runOnce(), { jobs: 0, recipients: 0 });
+    // `mailward queue flush`: tried now; the failure puts it back on hold, not on the 5m schedule
+    assert.equal(await t.store.retryNow(null, t.clock.now()), 1);
+    assert.deepEqual(await t.runner.runOnce(), { jobs: 1, recipients: 1 });
+    const back = (await t.store.getMessage(held))?.recipients[0];
+    assert.deepEqual([back?.state, back?.attempts, back?.nextAttemptAt], ['deferred', 1, t0 + 2 * 1440 * MIN]);
+    t.clock.advance(5 * MIN);
+    assert.deepEqual(await t.runner.runOnce(), { jobs: 0, recipients: 0 });
+    // the next flush delivers it
+    await t.store.retryNow(held, t.clock.now());
+    assert.deepEqual(await t.runner.runOnce(), { jobs: 1, recipients: 1 });
+    assert.equal((await t.store.getMessage(held))?.recipients[0]?.state, 'delivered');
+    await t.close();
+  });
+
+  it('gives held mail one last try at the end of its lifetime, then expires it (4.4.7)', async () => {
+    const t = await setup(() => ({ status: 'deferred', reply: greylisted, stage: 'rcpt' }), {
+      schedule: createSchedule(['5m'], '1h'),
+      isHeld: heldDomains(['remote.test']),
+    });
+    const id = await t.inject(['bob@remote.test']);
+    assert.deepEqual(await t.runner.runOnce(), { jobs: 0, recipients: 0 });
+    t.clock.advance(60 * MIN);
+    assert.deepEqual(await t.runner.runOnce(), { jobs: 1, recipients: 1 });
+    const r = (await t.store.getMessage(id))?.recipients[0];
+    assert.deepEqual([r?.state, r?.lastReply?.enhanced], ['failed', '4.4.7']);
     await t.close();
   });
 });

@@ -46,6 +46,8 @@ export interface RunnerDeps {
   /** On start: put crashed claims back (default true) and sweep orphaned spool files from this dir. */
   readonly recoverOnStart?: boolean;
   readonly spoolDir?: string;
+  /** Domains held for a flush (`queue.defer_domains`): a failed try waits for the next flush. */
+  readonly isHeld?: (domain: string) => boolean;
 }
 
 export interface RunSummary {
@@ -287,7 +289,10 @@ export function createRunner(deps: RunnerDeps): Runner {
         results.push({ ...base, state: 'failed', event: 'expired', reply: expired });
         final.push({ ...o, rcpt: r.address, status: 'failed', reply: expired });
       } else if (o.status === 'deferred') {
-        const next = nextAttemptAt(deps.schedule, r.attempts + 1, now, r.expiresAt);
+        // held mail goes back to waiting for a flush (or its expiry), not onto the retry schedule
+        const next = deps.isHeld?.(r.domain)
+          ? r.expiresAt
+          : nextAttemptAt(deps.schedule, r.attempts + 1, now, r.expiresAt);
         results.push({ ...base, state: 'deferred', event: 'deferred', nextAttemptAt: next });
         final.push({ ...o, rcpt: r.address });
       } else {

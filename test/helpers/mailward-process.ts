@@ -104,6 +104,8 @@ export async function startMailwardWithRemote(
   script: PeerScript,
   peerHost: string,
   prefix: string,
+  /** Extra keys of the `[queue]` section, e.g. `defer_domains = ["remote.test"]`. */
+  queueKeys = '',
 ): Promise<{ dataDir: string; peer: ScriptedPeer; mw: MailwardProcess; close(): Promise<void> }> {
   const dataDir = await mkdtemp(join(tmpdir(), prefix));
   const peer = await startScriptedPeer(script, { host: peerHost });
@@ -113,7 +115,7 @@ export async function startMailwardWithRemote(
   });
   const config = await writeTestConfig(
     dataDir,
-    `[dns]\nservers = ["127.0.0.1:${dns.port}"]\n[delivery]\nsmtp_port = ${peer.port}\n`,
+    `${queueKeys ? `${queueKeys}\n` : ''}[dns]\nservers = ["127.0.0.1:${dns.port}"]\n[delivery]\nsmtp_port = ${peer.port}\n`,
   );
   const mw = await startMailwardProcess(dataDir, config);
   return {

@@ -86,6 +86,7 @@ export async function runSendmail(argv: readonly string[], ctx: SendmailContext)
     clock: systemClock,
     lifetimeMs: settings.lifetimeMs,
     maxMessageSize: max,
+    isHeld: settings.isHeld,
     ...(ctx.expandRecipients ? { expandRecipients: ctx.expandRecipients } : {}),
     log: { info() {}, warn() {}, error: (o) => problems.push(String((o as { err?: unknown }).err ?? '')) },
   });

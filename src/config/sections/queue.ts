@@ -29,6 +29,15 @@ export const queueSchema = z
     group_commit_max_delay_ms: z.number().int().min(0).max(100).default(0),
     /** How long a claim on a recipient holds before another process may take it over (crash of that process). */
     claim_lease: duration.default('1h'),
+    /**
+     * Recipient domains whose mail is queued but not delivered until `mailward queue flush` (or
+     * `queue retry ID`), like Postfix's defer_transports and Exim's queue_domains: for a site
+     * that collects its mail at times, or a destination under maintenance. Held mail still
+     * expires after `lifetime`, with one last attempt then.
+     */
+    defer_domains: z
+      .array(z.string().regex(/^[A-Za-z0-9.-]+$/, 'expected a domain name such as "example.com"'))
+      .default([]),
   })
   .prefault({});
 

@@ -24,6 +24,11 @@ export interface QueuedRecipientInput {
   /** RFC 3461 ORCPT as given: `rfc822;user@example.com`. */
   readonly orcpt?: string;
   readonly notify?: Notify;
+  /**
+   * Held for a flush (`queue.defer_domains`): first due at the message's expiry instead of at
+   * once, so no delivery is tried until `retryNow` (queue flush/retry) or the end of the lifetime.
+   */
+  readonly held?: boolean;
 }
 
 export interface NewQueueMessage {

@@ -142,7 +142,7 @@ export class SqliteQueueStore implements QueueStore {
               r.original ?? null,
               r.orcpt ?? null,
               r.notify === undefined ? null : JSON.stringify(r.notify),
-              m.arrivedAt,
+              r.held ? m.expiresAt : m.arrivedAt,
               m.expiresAt,
               m.arrivedAt,
             );
