@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Intake benchmark: Postfix's smtp-source sends 4 KiB messages over loopback to the real
 # `mailward serve` and to a private Postfix, alternating A B A B, with 1, 20 and 100 sessions.
-# Same work on both sides: accept into a durable queue (250 only after fsync), then defer.
-# Postfix defers by `defer_transports`; mailward routes the recipient's domain to a closed
-# loopback port, so its runner even makes a (refused) connection per message. LOCAL=1 sends to a
-# local mailbox instead, which mailward then delivers into a Maildir while it takes more in.
+# Same work on both sides: accept into a durable queue (250 only after fsync) and hold it there:
+# Postfix by `defer_transports = smtp`, mailward by `queue.defer_domains` (the same feature), so
+# neither tries a delivery. ROUTE=1 instead routes mailward's recipient domain to a closed loopback
+# port, so its runner also makes a (refused) connection and records a deferral per message.
+# LOCAL=1 sends to a local mailbox, which mailward then delivers into a Maildir while it takes more in.
 # Prints msg/s for each, the ratio mailward/Postfix, CPU milliseconds per message (all processes
 # of each server) and peak RSS: mailward's node process VmHWM; Postfix = sum of VmHWM of its
 # smtpd + cleanup processes after the run.
@@ -18,8 +19,10 @@ COUNTS="${COUNTS:-1:1500 20:6000 100:6000}"
 SOURCE=/usr/sbin/smtp-source
 [ -x "$SOURCE" ] || { echo "intake: needs postfix (scripts/install-test-tools.sh)" >&2; exit 1; }
 RCPT=someone@remote.test
-MW_EXTRA='[delivery.routes]
-"remote.test" = "127.0.0.1:9"'
+MW_EXTRA='[queue]
+defer_domains = ["remote.test"]'
+if [ "${ROUTE:-}" = 1 ]; then MW_EXTRA='[delivery.routes]
+"remote.test" = "127.0.0.1:9"'; fi
 if [ "${LOCAL:-}" = 1 ]; then RCPT=postmaster@example.test; MW_EXTRA=''; fi
 
 trap 'mw_stop; postfix_stop' EXIT

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Sourced by intake.sh and relay.sh (after lib-postfix.sh and lib-mailward.sh): the A B A B
 # comparison and its table. The caller defines rate PORT SESSIONS COUNT CPUFN, which prints
-# "msg/s cpu-ms-per-message".
+# "msg/s cpu-ms-per-message". WARMUP=1000 messages go to each server first, unmeasured (0: none).
 compare_header() {
   printf '%-8s | %-15s | %-15s | %-5s | %-6s | %-6s | %-8s | %s\n' sessions "mailward msg/s" "postfix msg/s" ratio "mw cpu" "pf cpu" "mw RSS MB" "pf RSS MB"
 }
@@ -9,6 +9,11 @@ compare_header() {
 compare_row() {
   local s="$1" n="$2" m1 m2 p1 p2 mc1 mc2 pc1 pc2 mrss prss
   mw_start "$3"; postfix_start "$4" "${5:-}"
+  # Warm-up, not measured: both servers reach their steady state (JIT, caches, database and
+  # queue files grown, Postfix's smtpd/cleanup processes forked) before the timed runs.
+  if [ "${WARMUP:-1000}" -gt 0 ]; then
+    rate "$MW_PORT" "$s" "${WARMUP:-1000}" mw_cpu >/dev/null; rate "$4" "$s" "${WARMUP:-1000}" postfix_cpu >/dev/null
+  fi
   read -r m1 mc1 < <(rate "$MW_PORT" "$s" "$n" mw_cpu); read -r p1 pc1 < <(rate "$4" "$s" "$n" postfix_cpu)
   read -r m2 mc2 < <(rate "$MW_PORT" "$s" "$n" mw_cpu); read -r p2 pc2 < <(rate "$4" "$s" "$n" postfix_cpu)
   mrss=$(mw_rss); prss=$(postfix_rss)
