@@ -173,7 +173,7 @@ function parseMessage(text: string, depth: number): BounceReport | null {
     if (/@googlegroups\.com$/i.test(r.address) && /google/i.test(from) && !reasonFromText(r.diagnostic))
       r.hint ??= 'rejected';
   }
-  const recipients = raws.map((r) => finish(r, notice, parser));
+  const recipients = raws.map((r) => finish(r, notice, parser, raws.length === 1));
   const delivered = recipients.length > 0 && recipients.every((r) => r.reason === 'delivered');
   const report: BounceReport = { kind: delivered ? 'delivered' : 'bounce', recipients };
   if (mta) report.mta = mta;
@@ -181,7 +181,7 @@ function parseMessage(text: string, depth: number): BounceReport | null {
 }
 
 /** Codes, reason and hard/soft for one extracted recipient. */
-function finish(r: RawRecipient, notice: string, parser: string): BouncedRecipient {
+function finish(r: RawRecipient, notice: string, parser: string, single: boolean): BouncedRecipient {
   // Bounded work: no real diagnostic is longer; a hostile one is cut before the rules run.
   let diag = r.diagnostic.trim().slice(0, 4000);
   if (!diag || (!reasonFromText(diag) && !/(?<![\w.])[45]\d\d[ -]/.test(diag))) {
@@ -205,6 +205,13 @@ function finish(r: RawRecipient, notice: string, parser: string): BouncedRecipie
     reason =
       r.hint ??
       adjust(decideReason(diag, status, replyCode || undefined), command, status, delayed ? 'delayed' : action, diag);
+  // Many MTAs answer "user unknown" for any mailbox they will not deliver to. When the reporting
+  // MTA's own notice names a more specific state of the one mailbox it reports on (disabled,
+  // full), that is the cause: the address exists.
+  if (reason === 'userunknown' && single) {
+    const stated = noticeState(notice);
+    if (stated) reason = stated;
+  }
   // "Delayed" in the DSN but the words say the envelope expired: a final failure after all.
   if (
     reason === 'expired' &&
@@ -231,6 +238,12 @@ function finish(r: RawRecipient, notice: string, parser: string): BouncedRecipie
   if (command) out.command = command;
   if (action) out.action = action;
   return out;
+}
+
+/** 'suspend' or 'mailboxfull' when the notice's own words say so, else undefined. */
+function noticeState(notice: string): Reason | undefined {
+  const said = reasonFromText(notice.replace(/\s+/g, ' ').trim().slice(0, 2000));
+  return said === 'suspend' || said === 'mailboxfull' ? said : undefined;
 }
 
 /**
