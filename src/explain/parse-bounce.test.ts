@@ -6,7 +6,11 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseBounce } from './parse-bounce.js';
 
-const dsn = (type: string, fields: string) =>
+const dsn = (
+  type: string,
+  fields: string,
+  notice = 'I am sorry to have to inform you that your message could not be delivered.',
+) =>
   Buffer.from(
     [
       'From: MAILER-DAEMON@mx.example.org',
@@ -17,7 +21,7 @@ const dsn = (type: string, fields: string) =>
       '--B',
       'Content-Type: text/plain',
       '',
-      'I am sorry to have to inform you that your message could not be delivered.',
+      notice,
       '--B',
       `Content-Type: ${type}`,
       '',
@@ -37,6 +41,25 @@ const dsn = (type: string, fields: string) =>
   );
 
 describe('parseBounce', () => {
+  it('takes a disabled or full mailbox named in the notice over a bare "user unknown", not over a 5.1.1', () => {
+    const notice =
+      'The user(s) account is disabled.\r\n\r\n<bob@example.net>: 550 user unknown (in reply to RCPT TO command)';
+    const fields = (status: string) =>
+      `Final-Recipient: rfc822; bob@example.net\r\nAction: failed\r\nStatus: ${status}`;
+    const bare = parseBounce(dsn('message/delivery-status', fields('5.0.0'), notice))?.recipients[0];
+    assert.deepEqual([bare?.reason, bare?.hard, bare?.status, bare?.replyCode], ['suspend', false, '5.0.0', '550']);
+    const exact = parseBounce(dsn('message/delivery-status', fields('5.1.1'), notice))?.recipients[0];
+    assert.deepEqual([exact?.reason, exact?.hard], ['userunknown', true]);
+    const full = parseBounce(
+      dsn(
+        'message/delivery-status',
+        fields('5.0.0'),
+        'Not enough disk space\r\n\r\n<bob@example.net>: 550 user unknown',
+      ),
+    )?.recipients[0];
+    assert.equal(full?.reason, 'mailboxfull');
+  });
+
   it('reads an RFC 3464 report: address, codes, remote host, step, original headers', () => {
     const report = parseBounce(
       dsn(

@@ -207,8 +207,9 @@ function finish(r: RawRecipient, notice: string, parser: string, single: boolean
       adjust(decideReason(diag, status, replyCode || undefined), command, status, delayed ? 'delayed' : action, diag);
   // Many MTAs answer "user unknown" for any mailbox they will not deliver to. When the reporting
   // MTA's own notice names a more specific state of the one mailbox it reports on (disabled,
-  // full), that is the cause: the address exists.
-  if (reason === 'userunknown' && single) {
+  // full), that is the cause: the address exists. Not against an enhanced code that itself says
+  // "bad mailbox" (x.1.1, RFC 3463): that is the remote's precise word for this recipient.
+  if (reason === 'userunknown' && single && reasonFromStatus(status) !== 'userunknown') {
     const stated = noticeState(notice);
     if (stated) reason = stated;
   }

@@ -30,7 +30,7 @@ interface Label {
 /**
  * Files whose label we do not reproduce, and why. Issue #5 asks for fewer than 10; most
  * of these are labels that only a provider-specific rule keyed to that wording could
- * reproduce, which we do not write; two have the reason right and differ only in a reply
+ * reproduce, which we do not write; one has the reason right and differs only in a reply
  * code the label leaves out. The list may shrink, never grow.
  */
 const KNOWN_MISSES: Record<string, string> = {
@@ -45,7 +45,7 @@ const KNOWN_MISSES: Record<string, string> = {
   'lhost-receivingses-01.eml': '"550 5.1.1 Mailbox does not exist" is labelled filtered',
   'lhost-zoho-03.eml': 'the standard 550 text "mailbox unavailable" is labelled filtered',
   'rfc3464-01.eml':
-    'reason right (mailboxfull: the notice says "Not enough disk space"); the label has no reply code though the DSN says "550 5.1.1"',
+    'the DSN says "550 5.1.1 ... User Unknown" for this recipient; the label follows the notice\'s "Not enough disk space", which names another address (<nekochan>)',
   'rhost-franceptt-03.eml':
     'Orange\'s "Mail rejected. OFR_506" is labelled spamdetected; we keep no provider code table yet',
   'rhost-franceptt-10.eml':
