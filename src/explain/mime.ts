@@ -48,13 +48,6 @@ export function splitHeaders(text: string, lenient = false): { headers: Map<stri
   if (text.startsWith('From ')) pos = nextLine(text, 0);
   let name = '';
   let value = '';
-  const flush = () => {
-    if (!name) return;
-    const list = headers.get(name);
-    if (list) list.push(value.trim());
-    else headers.set(name, [value.trim()]);
-    name = '';
-  };
   while (pos < text.length) {
     const nl = text.indexOf('\n', pos);
     const end = nl < 0 ? text.length : nl + 1;
@@ -92,17 +85,27 @@ export function splitHeaders(text: string, lenient = false): { headers: Map<stri
         continue;
       }
       if (headers.size === 0 && !name) return { headers, body: text.slice(pos) };
-      flush();
+      addField(headers, name, value);
+      name = '';
       break;
     } else {
-      flush();
+      addField(headers, name, value);
       name = text.slice(pos, i).toLowerCase();
       value = text.slice(j + 1, stop);
     }
     pos = end;
   }
-  flush();
+  addField(headers, name, value);
   return { headers, body: text.slice(pos) };
+}
+
+// Module-level helpers rather than closures in hot functions: a closure is made on every call
+// (and tsx's keepNames renames each one), which showed in the corpus profile.
+function addField(headers: Map<string, string[]>, name: string, value: string): void {
+  if (!name) return;
+  const list = headers.get(name);
+  if (list) list.push(value.trim());
+  else headers.set(name, [value.trim()]);
 }
 
 function nextLine(text: string, pos: number): number {
@@ -307,10 +310,11 @@ function splitMultipart(body: string, boundary: string): { preamble: string; par
 /** All parts in document order (depth-first). */
 export function flatten(root: MimePart): MimePart[] {
   const out: MimePart[] = [];
-  const walk = (p: MimePart) => {
-    out.push(p);
-    for (const c of p.children) walk(c);
-  };
-  walk(root);
+  collect(root, out);
   return out;
+}
+
+function collect(p: MimePart, out: MimePart[]): void {
+  out.push(p);
+  for (const c of p.children) collect(c, out);
 }

@@ -285,13 +285,14 @@ function hasPlainTwin(html: MimePart, outer: MimePart[]): boolean {
 /** Parts outside any attached message: the bounce's own words. */
 function outerParts(root: MimePart): MimePart[] {
   const out: MimePart[] = [];
-  const walk = (p: MimePart) => {
-    out.push(p);
-    if (ORIGINAL_TYPE.test(p.type)) return;
-    for (const c of p.children) walk(c);
-  };
-  walk(root);
+  collectOuter(root, out);
   return out;
+}
+
+function collectOuter(p: MimePart, out: MimePart[]): void {
+  out.push(p);
+  if (ORIGINAL_TYPE.test(p.type)) return;
+  for (const c of p.children) collectOuter(c, out);
 }
 
 /** A bounce forwarded as an attachment: parse the attached message instead. */
@@ -313,19 +314,20 @@ function originalHeaders(parts: MimePart[]): OriginalHeaders | undefined {
   if (!part) return undefined;
   const h = part.children[0]?.headers ?? splitHeaders(part.body).headers;
   const o: OriginalHeaders = {};
-  const get = (n: string) => {
-    const v = h.get(n)?.[0];
-    return v === undefined ? undefined : decodeWords(v);
-  };
-  const id = get('message-id');
+  const id = decodedField(h, 'message-id');
   if (id) o.messageId = id;
-  const s = get('subject');
+  const s = decodedField(h, 'subject');
   if (s) o.subject = s;
-  const f = get('from');
+  const f = decodedField(h, 'from');
   if (f) o.from = f;
-  const t = get('to');
+  const t = decodedField(h, 'to');
   if (t) o.to = t;
   return Object.keys(o).length ? o : undefined;
+}
+
+function decodedField(h: Map<string, string[]>, name: string): string | undefined {
+  const v = h.get(name)?.[0];
+  return v === undefined ? undefined : decodeWords(v);
 }
 
 function withOriginal(r: BounceReport, o: OriginalHeaders | undefined): BounceReport {

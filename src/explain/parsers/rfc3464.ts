@@ -27,6 +27,10 @@ function untyped(v: string | undefined): string | undefined {
   return (m ? v.slice(m[0].length) : v).trim();
 }
 
+function first(h: Map<string, string[]>, name: string): string | undefined {
+  return h.get(name)?.[0];
+}
+
 export function parseDeliveryStatus(body: string): DeliveryStatus {
   const blocks = body.replace(/\r\n/g, '\n').split(/\n[ \t]*\n/);
   const out: DeliveryStatus = { recipients: [] };
@@ -34,24 +38,23 @@ export function parseDeliveryStatus(body: string): DeliveryStatus {
   for (const block of blocks) {
     if (!block.trim()) continue;
     const { headers: h } = splitHeaders(`${block.replace(/^\s*\n/, '')}\n\n`, true);
-    const get = (n: string) => h.get(n)?.[0];
-    if (get('reporting-mta')) out.reportingMta = untyped(get('reporting-mta'));
-    const rcpt = get('final-recipient') ?? get('original-recipient') ?? get('x-actual-recipient');
+    if (first(h, 'reporting-mta')) out.reportingMta = untyped(first(h, 'reporting-mta'));
+    const rcpt = first(h, 'final-recipient') ?? first(h, 'original-recipient') ?? first(h, 'x-actual-recipient');
     if (!rcpt) {
       // Some MTAs put Remote-MTA in the per-message block.
-      if (get('remote-mta')) lastRemote = untyped(get('remote-mta'));
+      if (first(h, 'remote-mta')) lastRemote = untyped(first(h, 'remote-mta'));
       continue;
     }
-    const status = /\b([245]\.\d{1,3}\.\d{1,3})\b/.exec(get('status') ?? '')?.[1];
+    const status = /\b([245]\.\d{1,3}\.\d{1,3})\b/.exec(first(h, 'status') ?? '')?.[1];
     // A real diagnostic is a few lines; a hostile one is cut before anything scans it.
-    const diag = (untyped(get('diagnostic-code')) ?? '').slice(0, 4000);
+    const diag = (untyped(first(h, 'diagnostic-code')) ?? '').slice(0, 4000);
     const r: RawRecipient = { address: fieldAddress(rcpt), diagnostic: diag.replace(/\s+/g, ' ') };
     if (status) r.status = status;
     // RFC 3464 §2.3.6: an "X-Unix" diagnostic is a local delivery program's exit status.
-    if (/^\s*x-unix\s*;/i.test(get('diagnostic-code') ?? '')) r.hint = 'mailererror';
-    const action = get('action')?.trim().toLowerCase();
+    if (/^\s*x-unix\s*;/i.test(first(h, 'diagnostic-code') ?? '')) r.hint = 'mailererror';
+    const action = first(h, 'action')?.trim().toLowerCase();
     if (action) r.action = action;
-    const remote = untyped(get('remote-mta')) ?? lastRemote;
+    const remote = untyped(first(h, 'remote-mta')) ?? lastRemote;
     if (remote) r.remoteMta = remote;
     out.recipients.push(r);
   }
