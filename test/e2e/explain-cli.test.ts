@@ -3,7 +3,7 @@
  * a bounce file, stdin with --json, --jsonl over several files, and usage errors.
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -113,6 +113,32 @@ describe('mailward explain', () => {
       ],
     );
     assert.equal(lines[3].feedbacktype, 'abuse');
+  });
+
+  test('--jsonl reads a file bigger than its read buffer, and a short file after it sees only its own octets', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'mailward-explain-'));
+    dirs.push(dir);
+    // a 3 MiB attachment after the report: the 1 MiB read buffer has to grow twice
+    const dsn = await readFile(join(CORPUS, 'rfc3464-01.eml'), 'latin1');
+    const big = join(dir, 'big.eml');
+    const end = dsn.lastIndexOf('--r9G5FZh9018575');
+    const filler = `${'A'.repeat(76)}\n`.repeat(41_000);
+    await writeFile(big, dsn.slice(0, end) + filler + dsn.slice(end), 'latin1');
+    const plain = join(dir, 'hello.eml');
+    await writeFile(plain, 'From: a@example.org\nTo: b@example.net\nSubject: hello\n\nJust saying hello.\n');
+    const { stdout } = await explain(['--jsonl', big, plain, big]);
+    const lines = stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    assert.deepEqual(
+      lines.map((l) => [l.file, l.recipient, l.reason, l.status]),
+      [
+        ['big.eml', 'userunknown@bouncehammer.jp', 'userunknown', '5.1.1'],
+        ['hello.eml', undefined, null, undefined],
+        ['big.eml', 'userunknown@bouncehammer.jp', 'userunknown', '5.1.1'],
+      ],
+    );
   });
 
   test('refuses an argument that is neither a file nor a reply line', async () => {
