@@ -66,33 +66,51 @@ export function isHard(reason: Reason, status: string | undefined): boolean {
   return reason === 'notaccept' && (status ?? '5').startsWith('5');
 }
 
-// The same diagnostic is looked at several times per message; remember recent answers.
-const memo = new Map<string, Reason | null>();
+// The same text is looked at several times per message (with and without its codes): its
+// normalised form and each rule's verdict on it are kept until the next message. Only within
+// one message: results carried from one message to the next would make a benchmark over a
+// repeated corpus measure the cache, not the classifier.
+interface Looked {
+  readonly normalised: string;
+  /** Per TEXT_RULES index: whether its pattern matched; undefined until tried. */
+  readonly matched: (boolean | undefined)[];
+}
+const looked = new Map<string, Looked>();
+
+/** Forgets the texts of the previous message (parseBounce calls it for every message). */
+export function startMessage(): void {
+  looked.clear();
+}
 
 /** The first matching text rule, or undefined. */
 export function reasonFromText(text: string, enhanced?: string, code?: string): Reason | undefined {
-  const key = `${enhanced ?? ''}|${code ?? ''}|${text}`;
-  const known = memo.get(key);
-  if (known !== undefined) return known ?? undefined;
-  const found = matchRules(text, enhanced, code);
-  if (memo.size > 512) memo.clear();
-  memo.set(key, found ?? null);
-  return found;
+  let seen = looked.get(text);
+  if (!seen) {
+    seen = { normalised: normalise(text), matched: [] };
+    if (looked.size > 64) looked.clear();
+    looked.set(text, seen);
+  }
+  if (!seen.normalised.trim()) return undefined;
+  for (let i = 0; i < TEXT_RULES.length; i++) {
+    const rule = TEXT_RULES[i] as TextRule;
+    if (rule.status && !rule.status.test(enhanced ?? '')) continue;
+    if (rule.code && !rule.code.test(code ?? '')) continue;
+    let hit = seen.matched[i];
+    if (hit === undefined) {
+      hit = rule.text.test(seen.normalised);
+      seen.matched[i] = hit;
+    }
+    if (hit) return rule.reason;
+  }
+  return undefined;
 }
 
-function matchRules(text: string, enhanced?: string, code?: string): Reason | undefined {
-  // Multi-line replies repeat "550-5.7.1" inside the text: drop codes, keep the words.
-  const t = text
+/** Lower case, codes dropped (multi-line replies repeat "550-5.7.1" inside the text), spaces collapsed. */
+function normalise(text: string): string {
+  return text
     .toLowerCase()
     .replace(/(?<![\w.])[245]\d\d[ -](?:#?[245]\.\d{1,3}\.\d{1,3}\s)?/g, ' ')
     .replace(/\s+/g, ' ');
-  if (!t.trim()) return undefined;
-  for (const rule of TEXT_RULES) {
-    if (rule.status && !rule.status.test(enhanced ?? '')) continue;
-    if (rule.code && !rule.code.test(code ?? '')) continue;
-    if (rule.text.test(t)) return rule.reason;
-  }
-  return undefined;
 }
 
 /** Reason from the enhanced code alone (class digit ignored). */

@@ -7,7 +7,7 @@
  * Security: the message is untrusted bytes from anyone; pure code, no I/O, never throws on
  * input, bounded work (MIME depth/part limits, line limits in the extractors).
  */
-import { decideReason, isHard, reasonFromStatus, reasonFromText } from './classify.js';
+import { decideReason, isHard, reasonFromStatus, reasonFromText, startMessage } from './classify.js';
 import { decodeWords, flatten, header, type MimePart, parseMime, splitHeaders } from './mime.js';
 import { findSesNotice } from './parsers/amazon-ses-json.js';
 import { isAutoReply } from './parsers/auto-reply.js';
@@ -33,6 +33,7 @@ const UNKNOWN_USER_WORDS = /\buser unknown\b|\bunknown user\b/i;
 const DAEMON_FROM = /mailer-daemon|post_?master|mail delivery|mail administrator|mdaemon|daemon@/i;
 
 export function parseBounce(raw: Buffer): BounceReport | null {
+  startMessage();
   const text = raw.toString('latin1');
   return parseMessage(text.includes('\r') ? text.replace(/\r\n?/g, '\n') : text, 0);
 }
@@ -43,7 +44,7 @@ function parseMessage(text: string, depth: number): BounceReport | null {
   const outer = outerParts(root);
   const original = originalHeaders(parts);
 
-  const fb = findFeedback(root, parts, /feedback-/i.test(text));
+  const fb = findFeedback(root, parts, () => /feedback-/i.test(text));
   if (fb) {
     const recipients = (fb.recipients.length ? fb.recipients : ['']).map(
       (address): BouncedRecipient => ({
@@ -173,7 +174,8 @@ function parseMessage(text: string, depth: number): BounceReport | null {
     if (/@googlegroups\.com$/i.test(r.address) && /google/i.test(from) && !reasonFromText(r.diagnostic))
       r.hint ??= 'rejected';
   }
-  const recipients = raws.map((r) => finish(r, notice, parser, raws.length === 1));
+  const facts = new NoticeFacts(notice);
+  const recipients = raws.map((r) => finish(r, facts, parser, raws.length === 1));
   const delivered = recipients.length > 0 && recipients.every((r) => r.reason === 'delivered');
   const report: BounceReport = { kind: delivered ? 'delivered' : 'bounce', recipients };
   if (mta) report.mta = mta;
@@ -181,12 +183,12 @@ function parseMessage(text: string, depth: number): BounceReport | null {
 }
 
 /** Codes, reason and hard/soft for one extracted recipient. */
-function finish(r: RawRecipient, notice: string, parser: string, single: boolean): BouncedRecipient {
+function finish(r: RawRecipient, notice: NoticeFacts, parser: string, single: boolean): BouncedRecipient {
   // Bounded work: no real diagnostic is longer; a hostile one is cut before the rules run.
   let diag = r.diagnostic.trim().slice(0, 4000);
   if (!diag || (!reasonFromText(diag) && !/(?<![\w.])[45]\d\d[ -]/.test(diag))) {
     // Nothing specific for this recipient: the notice as a whole is what the MTA said.
-    const whole = notice.replace(/\s+/g, ' ').trim().slice(0, 2000);
+    const whole = notice.collapsed;
     diag = diag ? `${diag} ${whole}` : whole;
   }
   const f = replyFields(diag);
@@ -196,9 +198,9 @@ function finish(r: RawRecipient, notice: string, parser: string, single: boolean
   if (dsnStatus && f.enhanced && /^[245]\.0\.0$/.test(f.enhanced)) status = dsnStatus;
   let replyCode = r.replyCode ?? f.replyCode ?? '';
   const action = r.action;
-  const command = r.command ?? f.command ?? commandIn(notice);
+  const command = r.command ?? f.command ?? notice.command;
   // A delay warning ("will be retried") is temporary whatever else it says.
-  const delayed = action === 'delayed' || (action !== 'failed' && DELAY_WORDS.test(`${diag} ${notice}`));
+  const delayed = action === 'delayed' || (action !== 'failed' && (DELAY_WORDS.test(diag) || notice.delayed));
   let reason: Reason;
   if (action === 'delivered' || action === 'relayed' || action === 'expanded') reason = 'delivered';
   else
@@ -210,7 +212,7 @@ function finish(r: RawRecipient, notice: string, parser: string, single: boolean
   // full), that is the cause: the address exists. Not against an enhanced code that itself says
   // "bad mailbox" (x.1.1, RFC 3463): that is the remote's precise word for this recipient.
   if (reason === 'userunknown' && single && reasonFromStatus(status) !== 'userunknown') {
-    const stated = noticeState(notice);
+    const stated = notice.state;
     if (stated) reason = stated;
   }
   // "Delayed" in the DSN but the words say the envelope expired: a final failure after all.
@@ -241,10 +243,36 @@ function finish(r: RawRecipient, notice: string, parser: string, single: boolean
   return out;
 }
 
-/** 'suspend' or 'mailboxfull' when the notice's own words say so, else undefined. */
-function noticeState(notice: string): Reason | undefined {
-  const said = reasonFromText(notice.replace(/\s+/g, ' ').trim().slice(0, 2000));
-  return said === 'suspend' || said === 'mailboxfull' ? said : undefined;
+/** What the notice as a whole says, worked out once per message however many recipients ask. */
+class NoticeFacts {
+  #collapsed: string | undefined;
+  #command: string | undefined | null = null;
+  #delayed: boolean | undefined;
+  #state: Reason | undefined | null = null;
+  constructor(readonly text: string) {}
+  /** White space collapsed, bounded: what the MTA said when a recipient has no words of its own. */
+  get collapsed(): string {
+    this.#collapsed ??= this.text.replace(/\s+/g, ' ').trim().slice(0, 2000);
+    return this.#collapsed;
+  }
+  /** The SMTP command the notice names, if any. */
+  get command(): string | undefined {
+    if (this.#command === null) this.#command = commandIn(this.text);
+    return this.#command;
+  }
+  /** Whether the notice says the message is still being retried. */
+  get delayed(): boolean {
+    this.#delayed ??= DELAY_WORDS.test(this.text);
+    return this.#delayed;
+  }
+  /** 'suspend' or 'mailboxfull' when the notice's own words say so, else undefined. */
+  get state(): Reason | undefined {
+    if (this.#state === null) {
+      const said = reasonFromText(this.collapsed);
+      this.#state = said === 'suspend' || said === 'mailboxfull' ? said : undefined;
+    }
+    return this.#state;
+  }
 }
 
 /**

@@ -14,20 +14,30 @@ export interface Feedback {
 
 /**
  * `mayHaveFields`: whether the message text could hold `Feedback-Type:` fields at all (the
- * caller's cheap scan of the raw text); when not, text parts are not decoded to look for them,
+ * caller's scan of the raw text, or a function doing it, called at most once); when not, text parts are not decoded to look for them,
  * unless a part is base64, whose fields the scan cannot see.
  */
-export function findFeedback(root: MimePart, parts: MimePart[], mayHaveFields = true): Feedback | null {
+export function findFeedback(
+  root: MimePart,
+  parts: MimePart[],
+  mayHaveFields: boolean | (() => boolean) = true,
+): Feedback | null {
+  // asked only when a part could be the report: the scan of the whole text is not free
+  let may = typeof mayHaveFields === 'boolean' ? mayHaveFields : undefined;
+  const mayHave = () => {
+    may ??= (mayHaveFields as () => boolean)();
+    return may;
+  };
   // The machine-readable part, even where a sender labelled it text/plain (RFC 5965 §3 fields).
   const isReport = root.type === 'multipart/report' && /feedback-report/i.test(root.params['report-type'] ?? '');
   const report =
     parts.find((p) => p.type === 'message/feedback-report') ??
     parts.find(
       (p) =>
-        (mayHaveFields || /base64/i.test(header(p, 'content-transfer-encoding') ?? '')) &&
         p.children.length === 0 &&
         p.raw === undefined &&
         (p.type === 'text/plain' || isReport) &&
+        (mayHave() || /base64/i.test(header(p, 'content-transfer-encoding') ?? '')) &&
         (p.body.includes('eedback-') || p.body.includes('EEDBACK-')) &&
         /^feedback-type:\s*\S/im.test(p.body) &&
         (isReport || /^(?:user-agent|version):/im.test(p.body)),
