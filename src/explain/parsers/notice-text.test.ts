@@ -1,0 +1,36 @@
+/**
+ * noticeOnly: where the bounce's own words end and the quoted original begins (a marker line,
+ * or a header block after some text), and the bound on lines.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { noticeOnly } from './notice-text.js';
+
+describe('noticeOnly', () => {
+  it('cuts before a marker line, whatever white space leads it', () => {
+    assert.equal(
+      noticeOnly('Sorry.\n<a@b.example>: 550 no\n\n  ------ Original message ------\nSubject: x'),
+      'Sorry.\n<a@b.example>: 550 no\n',
+    );
+    assert.equal(noticeOnly('Sorry.\n\toriginal message follows.  \nFrom: x'), 'Sorry.');
+  });
+
+  it('cuts before a header block of the original after the first three lines, not inside them', () => {
+    const head = 'Return-Path: <a@b.example>\nReceived: from x\n';
+    assert.equal(
+      noticeOnly(`${head}\nfailed: <c@d.example>\nReceived: from y\n by z\nbody`),
+      `${head}\nfailed: <c@d.example>`,
+    );
+    // a header line followed by neither a field nor a fold is text
+    assert.equal(noticeOnly('a\nb\nc\nReceived: from y\nplain words'), 'a\nb\nc\nReceived: from y\nplain words');
+    // the marker wins when it comes first; a header line just before a folded marker line cuts there
+    assert.equal(noticeOnly('a\nb\nc\nd\nReturn-Path: <x@y.example>\n  --  message text follows'), 'a\nb\nc\nd');
+  });
+
+  it('keeps at most 600 lines', () => {
+    const text = Array.from({ length: 700 }, (_, i) => `line ${i}`).join('\n');
+    const kept = noticeOnly(text).split('\n');
+    assert.equal(kept.length, 600);
+    assert.equal(kept.at(-1), 'line 599');
+  });
+});
