@@ -25,37 +25,22 @@ const ORIGINAL_STARTS = [
 
 const ORIGINAL_START = new RegExp(ORIGINAL_STARTS.map((re) => `(?:${re.source})`).join('|'), 'i');
 
-// The same patterns over the whole text at once (line anchors; white space that never crosses
-// a line): one search instead of splitting every notice into lines.
-const ORIGINAL_START_M = new RegExp(ORIGINAL_START.source.replace(/\\s/g, '[^\\S\\n]'), 'im');
-/** A header block of the original (Return-Path/Received at line start, a field or fold after it). */
-const ORIGINAL_HEADER_M = /^(?:Return-Path|Received|DKIM-Signature|Message-ID):[^\n]*\n(?:[^\S\n]|[\w-]+:)/gim;
-
-/** Cuts the notice at the start of the quoted original message (and at MAX_LINES lines). */
+/** Cuts the notice at the start of the quoted original message. */
 export function noticeOnly(text: string): string {
-  let cut = lineStart(text, MAX_LINES);
-  const quoted = ORIGINAL_START_M.exec(text);
-  if (quoted && quoted.index < cut) cut = quoted.index;
-  // a header block counts only after some text (not in the first three lines)
-  const third = lineStart(text, 3);
-  if (third < cut) {
-    ORIGINAL_HEADER_M.lastIndex = third;
-    const header = ORIGINAL_HEADER_M.exec(text);
-    if (header && header.index < cut) cut = header.index;
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length && i < MAX_LINES; i++) {
+    const line = lines[i] ?? '';
+    if (ORIGINAL_START.test(line)) return lines.slice(0, i).join('\n');
+    // A header block of the original (Return-Path/Received at line start) after some text.
+    if (
+      i > 2 &&
+      /^(?:Return-Path|Received|DKIM-Signature|Message-ID):/i.test(line) &&
+      /^(?:\s|[\w-]+:)/.test(lines[i + 1] ?? '')
+    ) {
+      return lines.slice(0, i).join('\n');
+    }
   }
-  if (cut >= text.length) return text;
-  return text.slice(0, Math.max(0, cut - 1));
-}
-
-/** Offset where line `n` (0-based) starts, or text.length when there are fewer lines. */
-function lineStart(text: string, n: number): number {
-  let pos = 0;
-  for (let i = 0; i < n; i++) {
-    const nl = text.indexOf('\n', pos);
-    if (nl < 0) return text.length;
-    pos = nl + 1;
-  }
-  return pos;
+  return lines.slice(0, MAX_LINES).join('\n');
 }
 
 /** Is this line about one address only: the address first, maybe in <>, then ":" "..." or words? */
