@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { type MailwardProcess, startMailwardWithRemote } from '../helpers/mailward-process.js';
-import { mailwardCli, swaks } from '../helpers/run-tools.js';
+import { mailwardCli, submitAsPostmaster } from '../helpers/run-tools.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -27,23 +27,7 @@ describe('queue.defer_domains, live', () => {
   after(() => world?.close());
 
   it('queues mail for a held domain without trying it, and delivers it on queue flush', async () => {
-    const sent = await swaks([
-      '--server',
-      `127.0.0.1:${mw.ports.submission}`,
-      '--tls',
-      '--auth',
-      'PLAIN',
-      '--auth-user',
-      'postmaster@example.test',
-      '--auth-password',
-      mw.firstStart?.password ?? '',
-      '--from',
-      'postmaster@example.test',
-      '--to',
-      'bob@remote.test',
-      '--header',
-      'Subject: held for a flush',
-    ]);
+    const sent = await submitAsPostmaster(mw, 'bob@remote.test', ['--header', 'Subject: held for a flush']);
     const queueId = /<~ {2}250 2\.0\.0 Ok: queued as (\S+)/.exec(sent)?.[1];
     assert.ok(queueId, sent);
     // several poll intervals (200 ms in tests): a runner that ignored the hold would have connected

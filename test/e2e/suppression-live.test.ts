@@ -11,7 +11,7 @@ import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { type MailwardProcess, startMailwardWithRemote } from '../helpers/mailward-process.js';
-import { mailwardCli, swaks } from '../helpers/run-tools.js';
+import { mailwardCli, submitAsPostmaster, swaks } from '../helpers/run-tools.js';
 
 const USER_UNKNOWN = '550 5.1.1 <bob@remote.test>: Recipient address rejected: User unknown in virtual mailbox table';
 
@@ -42,22 +42,7 @@ describe('suppression list, live', () => {
 
   /** Authenticated submission of one message to `to`; stops after RCPT when `quitAfterRcpt`. */
   const submit = (to: string, quitAfterRcpt = false) =>
-    swaks([
-      '--server',
-      `127.0.0.1:${mw.ports.submission}`,
-      '--tls',
-      '--auth',
-      'PLAIN',
-      '--auth-user',
-      'postmaster@example.test',
-      '--auth-password',
-      mw.firstStart?.password ?? '',
-      '--from',
-      'postmaster@example.test',
-      '--to',
-      to,
-      ...(quitAfterRcpt ? ['--quit-after', 'RCPT'] : []),
-    ]);
+    submitAsPostmaster(mw, to, quitAfterRcpt ? ['--quit-after', 'RCPT'] : []);
 
   it('learns the hard bounce from our own notice and refuses the next submission at RCPT', async () => {
     const sent = await submit('bob@remote.test');

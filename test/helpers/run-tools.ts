@@ -5,6 +5,7 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import type { MailwardProcess } from './mailward-process.js';
 
 const run = promisify(execFile);
 const BIN = join(import.meta.dirname, '../../bin/mailward');
@@ -28,6 +29,29 @@ async function runTool(file: string, args: readonly string[]): Promise<ToolResul
 /** swaks with a 10 s timeout; its transcript (stdout). */
 export async function swaks(args: readonly string[]): Promise<string> {
   return (await runTool('swaks', ['--timeout', '10', ...args])).stdout;
+}
+
+/**
+ * swaks as the first-start user (postmaster@example.test) to `to` through the submission port
+ * of a started mailward: STARTTLS, AUTH PLAIN. `extra` goes on the command line as given.
+ */
+export function submitAsPostmaster(mw: MailwardProcess, to: string, extra: readonly string[] = []): Promise<string> {
+  return swaks([
+    '--server',
+    `127.0.0.1:${mw.ports.submission}`,
+    '--tls',
+    '--auth',
+    'PLAIN',
+    '--auth-user',
+    'postmaster@example.test',
+    '--auth-password',
+    mw.firstStart?.password ?? '',
+    '--from',
+    'postmaster@example.test',
+    '--to',
+    to,
+    ...extra,
+  ]);
 }
 
 /** `mailward --data-dir DIR ARGS…` through bin/mailward. */
