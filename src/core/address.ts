@@ -214,3 +214,9 @@ export function addressKey(a: MailboxAddress): string {
 export function isNull(a: Address): a is NullSender {
   return a.kind === 'null';
 }
+
+/** The domain part (lower-cased) of `local@domain`; '' when there is none. */
+export function domainOf(address: string): string {
+  const at = address.lastIndexOf('@');
+  return at < 0 ? '' : address.slice(at + 1).toLowerCase();
+}

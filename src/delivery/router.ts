@@ -3,6 +3,7 @@
  * else). A job has one destination, so the first recipient decides; the queue groups by
  * `destinationOf` so that this holds.
  */
+import { domainOf } from '../core/address.js';
 import type { DeliveryOutcome } from '../core/delivery-outcome.js';
 import type { DirectoryStore } from '../store/ports/directory.js';
 import type { DeliveryJob, Transport } from './transport.js';
@@ -12,12 +13,6 @@ export interface RouterDeps {
   localDomains: (() => Promise<Set<string>>) | DirectoryStore;
   local: Transport;
   remote: Transport;
-}
-
-/** The domain part (lower-cased) of `local@domain`; '' when there is none. */
-export function domainOf(address: string): string {
-  const at = address.lastIndexOf('@');
-  return at < 0 ? '' : address.slice(at + 1).toLowerCase();
 }
 
 /** 'local' for our domains, else the recipient's domain: the queue's grouping key. */

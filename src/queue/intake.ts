@@ -13,12 +13,11 @@
  * callers (sendmail, bounce, vacation) must have decided that the sender may send.
  */
 import type { Readable } from 'node:stream';
-import { type Address, formatAddress, parseMailbox } from '../core/address.js';
+import { type Address, domainOf, formatAddress, parseMailbox } from '../core/address.js';
 import type { Clock } from '../core/clock.js';
 import type { BodyType, DsnParams, Envelope, Recipient } from '../core/envelope.js';
 import { newQueueId } from '../core/ids.js';
 import { type Reply, reply } from '../core/reply.js';
-import { domainOf } from '../delivery/router.js';
 import type { SessionHooks } from '../smtp/hooks.js';
 import type { MessageOrigin, NewQueueMessage, QueuedRecipientInput, QueueStore } from '../store/ports/queue.js';
 import { createGroupCommit, type GroupCommit } from './group-commit.js';

@@ -11,9 +11,9 @@
  * credentials for the smarthost go only to the smarthost and only under its TLS setting.
  */
 import type { DeliveryConfig } from '../../config/sections/delivery.js';
+import { domainOf } from '../../core/address.js';
 import type { DeliveryOutcome, DeliveryStage } from '../../core/delivery-outcome.js';
 import { isPermanent, isTransient, type Reply, reply } from '../../core/reply.js';
-import { domainOf } from '../router.js';
 import type { DeliveryJob, Transport } from '../transport.js';
 import { type MxResolver, type ResolveOptions, resolveHostAddresses, resolveTargets } from './mx.js';
 import { type SessionFailure, SmtpSession, type SocketFactory, type Timeouts } from './session.js';

@@ -15,11 +15,6 @@ import type {
 
 export type Row = Record<string, unknown>;
 
-export function domainOf(address: string): string {
-  const at = address.lastIndexOf('@');
-  return at < 0 ? '' : address.slice(at + 1).toLowerCase();
-}
-
 /** Rebuilds a stored reply through the factory; stored text came from it, so this only fails on a corrupt row. */
 export function toReply(code: unknown, enhanced: unknown, text: unknown): Reply | null {
   if (code === null || code === undefined) return null;

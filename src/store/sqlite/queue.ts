@@ -11,6 +11,7 @@
  * is in the OS's cache), and a power cut can at worst undo a result, which means a retry.
  */
 import { type FileHandle, open } from 'node:fs/promises';
+import { domainOf } from '../../core/address.js';
 import type { Reply } from '../../core/reply.js';
 import type {
   AppliedJob,
@@ -27,7 +28,7 @@ import type {
 } from '../ports/queue.js';
 import { type Database, openDatabase } from './open.js';
 import { QUEUE_SCHEMA, queueMigrations } from './queue-migrations.js';
-import { domainOf, type Row, toEvent, toHead, toRecipient } from './queue-rows.js';
+import { type Row, toEvent, toHead, toRecipient } from './queue-rows.js';
 
 const ACTIVE = "state IN ('pending', 'deferred')";
 
