@@ -34,7 +34,12 @@ const MAX_PARTS = 200;
 
 /** First value of a header, or undefined. */
 export function header(p: MimePart, name: string): string | undefined {
-  return p.headers.get(name)?.[0];
+  return field(p.headers, name);
+}
+
+/** First value of a field in a header map (lower-case name), or undefined. */
+export function field(headers: Map<string, string[]>, name: string): string | undefined {
+  return headers.get(name)?.[0];
 }
 
 /**

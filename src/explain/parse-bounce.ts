@@ -8,7 +8,7 @@
  * input, bounded work (MIME depth/part limits, line limits in the extractors).
  */
 import { decideReason, isHard, reasonFromStatus, reasonFromText, startMessage } from './classify.js';
-import { decodeWords, flatten, header, type MimePart, parseMime, splitHeaders } from './mime.js';
+import { decodeWords, field, flatten, header, type MimePart, parseMime, splitHeaders } from './mime.js';
 import { findSesNotice } from './parsers/amazon-ses-json.js';
 import { isAutoReply } from './parsers/auto-reply.js';
 import { findFeedback } from './parsers/feedback.js';
@@ -354,7 +354,7 @@ function originalHeaders(parts: MimePart[]): OriginalHeaders | undefined {
 }
 
 function decodedField(h: Map<string, string[]>, name: string): string | undefined {
-  const v = h.get(name)?.[0];
+  const v = field(h, name);
   return v === undefined ? undefined : decodeWords(v);
 }
 

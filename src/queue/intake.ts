@@ -121,16 +121,16 @@ export function createIntake(deps: IntakeDeps): Intake {
     const list = deps.expandRecipients
       ? await deps.expandRecipients(rcpts, from)
       : rcpts.map((r) => ({ address: formatAddress(r.address), orcpt: r.orcpt, notify: r.notify }));
+    // each address once; a recipient of a held domain (`queue.defer_domains`) marked for the store
     const seen = new Set<string>();
-    const isHeld = deps.isHeld;
-    return list
-      .filter((r) => {
-        const key = r.address.toLowerCase();
-        if (seen.has(key)) return false;
-        seen.add(key);
-        return true;
-      })
-      .map((r) => (isHeld?.(domainOf(r.address)) ? { ...r, held: true } : r));
+    const out: QueuedRecipientInput[] = [];
+    for (const r of list) {
+      const key = r.address.toLowerCase();
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push(deps.isHeld?.(domainOf(key)) ? { ...r, held: true } : r);
+    }
+    return out;
   }
 
   async function accept(a: Accept): Promise<{ ok: true; queueId: string } | { ok: false; reply: Reply }> {

@@ -14,18 +14,19 @@ export interface Feedback {
 
 /**
  * `mayHaveFields`: whether the message text could hold `Feedback-Type:` fields at all (the
- * caller's scan of the raw text, or a function doing it, called at most once); when not, text parts are not decoded to look for them,
- * unless a part is base64, whose fields the scan cannot see.
+ * caller's scan of the raw text, called at most once and only when a part could be the report);
+ * when not, text parts are not decoded to look for them, unless a part is base64, whose fields
+ * the scan cannot see.
  */
 export function findFeedback(
   root: MimePart,
   parts: MimePart[],
-  mayHaveFields: boolean | (() => boolean) = true,
+  mayHaveFields: () => boolean = () => true,
 ): Feedback | null {
-  // asked only when a part could be the report: the scan of the whole text is not free
-  let may = typeof mayHaveFields === 'boolean' ? mayHaveFields : undefined;
+  // asked only when a part could be the report, and once: the scan of the whole text is not free
+  let may: boolean | undefined;
   const mayHave = () => {
-    may ??= (mayHaveFields as () => boolean)();
+    may ??= mayHaveFields();
     return may;
   };
   // The machine-readable part, even where a sender labelled it text/plain (RFC 5965 §3 fields).

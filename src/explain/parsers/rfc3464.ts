@@ -5,7 +5,7 @@
  * Security: the report is untrusted text; fields are only read as strings, never trusted to
  * be well formed (a missing Status or a Diagnostic-Code without a type is normal in the wild).
  */
-import { decodeWords, splitHeaders } from '../mime.js';
+import { decodeWords, field, splitHeaders } from '../mime.js';
 import type { RawRecipient } from '../types.js';
 
 export interface DeliveryStatus {
@@ -27,10 +27,6 @@ function untyped(v: string | undefined): string | undefined {
   return (m ? v.slice(m[0].length) : v).trim();
 }
 
-function first(h: Map<string, string[]>, name: string): string | undefined {
-  return h.get(name)?.[0];
-}
-
 export function parseDeliveryStatus(body: string): DeliveryStatus {
   const blocks = body.replace(/\r\n/g, '\n').split(/\n[ \t]*\n/);
   const out: DeliveryStatus = { recipients: [] };
@@ -38,23 +34,23 @@ export function parseDeliveryStatus(body: string): DeliveryStatus {
   for (const block of blocks) {
     if (!block.trim()) continue;
     const { headers: h } = splitHeaders(`${block.replace(/^\s*\n/, '')}\n\n`, true);
-    if (first(h, 'reporting-mta')) out.reportingMta = untyped(first(h, 'reporting-mta'));
-    const rcpt = first(h, 'final-recipient') ?? first(h, 'original-recipient') ?? first(h, 'x-actual-recipient');
+    if (field(h, 'reporting-mta')) out.reportingMta = untyped(field(h, 'reporting-mta'));
+    const rcpt = field(h, 'final-recipient') ?? field(h, 'original-recipient') ?? field(h, 'x-actual-recipient');
     if (!rcpt) {
       // Some MTAs put Remote-MTA in the per-message block.
-      if (first(h, 'remote-mta')) lastRemote = untyped(first(h, 'remote-mta'));
+      if (field(h, 'remote-mta')) lastRemote = untyped(field(h, 'remote-mta'));
       continue;
     }
-    const status = /\b([245]\.\d{1,3}\.\d{1,3})\b/.exec(first(h, 'status') ?? '')?.[1];
+    const status = /\b([245]\.\d{1,3}\.\d{1,3})\b/.exec(field(h, 'status') ?? '')?.[1];
     // A real diagnostic is a few lines; a hostile one is cut before anything scans it.
-    const diag = (untyped(first(h, 'diagnostic-code')) ?? '').slice(0, 4000);
+    const diag = (untyped(field(h, 'diagnostic-code')) ?? '').slice(0, 4000);
     const r: RawRecipient = { address: fieldAddress(rcpt), diagnostic: diag.replace(/\s+/g, ' ') };
     if (status) r.status = status;
     // RFC 3464 §2.3.6: an "X-Unix" diagnostic is a local delivery program's exit status.
-    if (/^\s*x-unix\s*;/i.test(first(h, 'diagnostic-code') ?? '')) r.hint = 'mailererror';
-    const action = first(h, 'action')?.trim().toLowerCase();
+    if (/^\s*x-unix\s*;/i.test(field(h, 'diagnostic-code') ?? '')) r.hint = 'mailererror';
+    const action = field(h, 'action')?.trim().toLowerCase();
     if (action) r.action = action;
-    const remote = untyped(first(h, 'remote-mta')) ?? lastRemote;
+    const remote = untyped(field(h, 'remote-mta')) ?? lastRemote;
     if (remote) r.remoteMta = remote;
     out.recipients.push(r);
   }
