@@ -3,11 +3,13 @@
  * enhanced status code (RFC 3463) and the SMTP reply code (RFC 5321 §4.2.1) together.
  * Text rules come first because the words are more specific than the codes ("550 5.1.1
  * mailbox full" is a full mailbox, whatever the code says); then the enhanced code; then
- * the reply code. All rules are data in rules/*.ts.
+ * the reply code. A provider's own documented code (rules/providers.ts) comes between the
+ * words and the enhanced code. All rules are data in rules/*.ts.
  *
  * Security: text is untrusted; it is only matched against bounded regular expressions.
  */
 import { contentRules } from './rules/content.js';
+import { reasonFromProviderCode } from './rules/providers.js';
 import { recipientRules } from './rules/recipient.js';
 import type { TextRule } from './rules/rule.js';
 import { senderRules } from './rules/sender.js';
@@ -149,7 +151,13 @@ export function decideReason(text: string, enhanced?: string, code?: string): Re
     const exact = reasonFromStatus(enhanced);
     if (exact) return exact;
   }
-  return reasonFromText(text, enhanced, code) ?? reasonFromStatus(enhanced) ?? reasonFromCode(code) ?? 'onhold';
+  return (
+    reasonFromText(text, enhanced, code) ??
+    reasonFromProviderCode(text) ??
+    reasonFromStatus(enhanced) ??
+    reasonFromCode(code) ??
+    'onhold'
+  );
 }
 
 /** Classifies one SMTP reply (ours or a remote's): the bounce-notice builder uses this. */

@@ -18,6 +18,7 @@ import { commandIn, replyFields } from './parsers/reply-fields.js';
 import { parseDeliveryStatus } from './parsers/rfc3464.js';
 import { recipientsFromTranscript } from './parsers/sendmail-transcript.js';
 import { pseudoStatus } from './pseudo-status.js';
+import { isReceiptRuleBounce, stepFromReplyShape } from './rules/providers.js';
 import type { BouncedRecipient, BounceReport, OriginalHeaders, RawRecipient, Reason } from './types.js';
 
 const DSN_TYPE = /^(?:message|text)\/(?:global-)?delivery-status$/;
@@ -174,7 +175,7 @@ function parseMessage(text: string, depth: number): BounceReport | null {
     if (/@googlegroups\.com$/i.test(r.address) && /google/i.test(from) && !reasonFromText(r.diagnostic))
       r.hint ??= 'rejected';
   }
-  const facts = new NoticeFacts(notice);
+  const facts = new NoticeFacts(notice, isReceiptRuleBounce(mta));
   const recipients = raws.map((r) => finish(r, facts, parser, raws.length === 1));
   const delivered = recipients.length > 0 && recipients.every((r) => r.reason === 'delivered');
   const report: BounceReport = { kind: delivered ? 'delivered' : 'bounce', recipients };
@@ -198,7 +199,7 @@ function finish(r: RawRecipient, notice: NoticeFacts, parser: string, single: bo
   if (dsnStatus && f.enhanced && /^[245]\.0\.0$/.test(f.enhanced)) status = dsnStatus;
   let replyCode = r.replyCode ?? f.replyCode ?? '';
   const action = r.action;
-  const command = r.command ?? f.command ?? notice.command;
+  const command = r.command ?? f.command ?? notice.command ?? stepFromReplyShape(diag);
   // A delay warning ("will be retried") is temporary whatever else it says.
   const delayed = action === 'delayed' || (action !== 'failed' && (DELAY_WORDS.test(diag) || notice.delayed));
   let reason: Reason;
@@ -215,6 +216,8 @@ function finish(r: RawRecipient, notice: NoticeFacts, parser: string, single: bo
     const stated = notice.state;
     if (stated) reason = stated;
   }
+  // A receiver without mailboxes that bounced by its owner's rule: "does not exist" is that rule's text.
+  if (reason === 'userunknown' && notice.receiptRule) reason = 'filtered';
   // "Delayed" in the DSN but the words say the envelope expired: a final failure after all.
   if (
     reason === 'expired' &&
@@ -249,7 +252,11 @@ class NoticeFacts {
   #command: string | undefined | null = null;
   #delayed: boolean | undefined;
   #state: Reason | undefined | null = null;
-  constructor(readonly text: string) {}
+  /** @param receiptRule the reporting MTA bounces only by its owner's rules (rules/providers.ts) */
+  constructor(
+    readonly text: string,
+    readonly receiptRule = false,
+  ) {}
   /** White space collapsed, bounded: what the MTA said when a recipient has no words of its own. */
   get collapsed(): string {
     this.#collapsed ??= this.text.replace(/\s+/g, ' ').trim().slice(0, 2000);
