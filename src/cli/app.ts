@@ -137,7 +137,13 @@ export async function startMailward(config: Config): Promise<RunningMailward> {
     // suppression (issue #5): hard bounces delivered to a local mailbox go on the suppression list
     withBounceIntake(
       createLocalTransport({ dataDir, directory, hostname, overQuota: config.delivery.local.over_quota, log }),
-      { store: suppression, now: () => clock.now(), log, deliveryLog: queueStore },
+      {
+        store: suppression,
+        now: () => clock.now(),
+        log,
+        deliveryLog: queueStore,
+        bounceAddresses: config.bounce.addresses,
+      },
     ),
     createVacationHook({ store: vacationStore, inject: injectVacation, hostname, clock, config: config.autoreply }),
     log,

@@ -32,10 +32,15 @@ function fakeLocal() {
   };
 }
 
-async function deliverFixture(name: string, from: string, store: MemorySuppressionStore) {
+async function deliverFixture(
+  name: string,
+  from: string,
+  store: MemorySuppressionStore,
+  bounceAddresses?: readonly string[],
+) {
   const bodyPath = join(dir, `${name}.eml`);
   await writeFile(bodyPath, await readFile(join(corpus, `${name}.eml`)));
-  const t = withBounceIntake(fakeLocal(), { store, now: () => NOW });
+  const t = withBounceIntake(fakeLocal(), { store, now: () => NOW, ...(bounceAddresses ? { bounceAddresses } : {}) });
   await t.deliver({ from, bodyPath });
 }
 
@@ -85,6 +90,18 @@ test('a message with a real envelope sender is not taken as a bounce', async () 
   const store = new MemorySuppressionStore();
   await deliverFixture('rfc3464-01', 'someone@remote.test', store);
   assert.deepEqual(await store.list(), []);
+});
+
+test('a bounce with a real envelope sender counts when it is delivered to a configured bounce address', async () => {
+  const store = new MemorySuppressionStore();
+  await deliverFixture('rfc3464-01', 'mailer-daemon@remote.test', store, ['Alice@Ours.test']);
+  assert.deepEqual(
+    (await store.list()).map((e) => [e.address, e.reason]),
+    [['userunknown@bouncehammer.jp', 'userunknown']],
+  );
+  const other = new MemorySuppressionStore();
+  await deliverFixture('rfc3464-01', 'mailer-daemon@remote.test', other, ['bounces@ours.test']);
+  assert.deepEqual(await other.list(), []);
 });
 
 const client = (authUser: string | null): ClientInfo => ({

@@ -4,7 +4,9 @@
  * refuses the RCPT with 550 5.1.1; our failure notice lands in the user's Maildir, where bounce
  * intake puts bob on the suppression list. The user's next submission to bob is refused at
  * RCPT, an outsider's mail to a local user is not affected, and after `mailward suppression
- * remove` the RCPT is accepted again. A DSN arriving over SMTP from outside is recorded too.
+ * remove` the RCPT is accepted again. A DSN arriving over SMTP from outside is recorded too,
+ * from the null sender or, with a real envelope sender, when it is addressed to one of
+ * `bounce.addresses`.
  */
 import assert from 'node:assert/strict';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
@@ -35,6 +37,7 @@ describe('suppression list, live', () => {
       { rcpt: (a) => (a.includes('bob@') ? USER_UNKNOWN : '250 2.1.5 Ok') },
       '127.0.0.6',
       'mw-suppression-',
+      '[bounce]\naddresses = ["postmaster@example.test"]',
     );
     ({ dataDir, mw } = world);
   });
@@ -103,7 +106,8 @@ describe('suppression list, live', () => {
     assert.match(await submit('bob@remote.test', true), /~> RCPT TO:<bob@remote\.test>\n<~ {2}250 /);
   });
 
-  it('records a DSN that arrives over SMTP from outside for a message our user sent', async () => {
+  /** An RFC 3464 DSN for `rcpt` sent from outside over the mx port with envelope sender `from`. */
+  async function sendDsn(rcpt: string, from: string, iface: string): Promise<string> {
     const dsn = [
       'From: Mail Delivery System <MAILER-DAEMON@mx.elsewhere.test>',
       'To: postmaster@example.test',
@@ -114,38 +118,50 @@ describe('suppression list, live', () => {
       '--B1',
       'Content-Type: text/plain',
       '',
-      'I could not deliver your message to <dave@elsewhere.test>.',
+      `I could not deliver your message to <${rcpt}>.`,
       '--B1',
       'Content-Type: message/delivery-status',
       '',
       'Reporting-MTA: dns; mx.elsewhere.test',
       '',
-      'Final-Recipient: rfc822; dave@elsewhere.test',
+      `Final-Recipient: rfc822; ${rcpt}`,
       'Action: failed',
       'Status: 5.1.1',
-      'Diagnostic-Code: smtp; 550 5.1.1 <dave@elsewhere.test>: Recipient address rejected: User unknown',
+      `Diagnostic-Code: smtp; 550 5.1.1 <${rcpt}>: Recipient address rejected: User unknown`,
       '--B1--',
       '',
     ].join('\r\n');
-    const file = join(dataDir, 'dsn.eml');
+    const file = join(dataDir, `dsn-${rcpt}.eml`);
     await writeFile(file, dsn);
-    const out = await swaks([
+    return swaks([
       '--server',
       `127.0.0.1:${mw.ports.mx}`,
       '--local-interface',
-      '127.0.0.3',
+      iface,
       '--from',
-      '<>',
+      from,
       '--to',
       'postmaster@example.test',
       '--data',
       file,
     ]);
-    assert.match(out, /<- {2}250 2\.0\.0 Ok: queued as /);
-    const shown = await waitFor('the entry for dave', async () => {
-      const r = await mailwardCli(dataDir, 'suppression', 'show', 'dave@elsewhere.test');
+  }
+
+  const suppressionEntry = (address: string) =>
+    waitFor(`the entry for ${address}`, async () => {
+      const r = await mailwardCli(dataDir, 'suppression', 'show', address);
       return r.code === 0 ? r.stdout : undefined;
     });
-    assert.match(shown, /userunknown/);
+
+  it('records a DSN that arrives over SMTP from outside for a message our user sent', async () => {
+    const out = await sendDsn('dave@elsewhere.test', '<>', '127.0.0.3');
+    assert.match(out, /<- {2}250 2\.0\.0 Ok: queued as /);
+    assert.match(await suppressionEntry('dave@elsewhere.test'), /userunknown/);
+  });
+
+  it('records a bounce with a real envelope sender when it is sent to a bounce address', async () => {
+    const out = await sendDsn('erin@elsewhere.test', 'mailer-daemon@remote.test', '127.0.0.4');
+    assert.match(out, /<- {2}250 2\.0\.0 Ok: queued as /);
+    assert.match(await suppressionEntry('erin@elsewhere.test'), /userunknown/);
   });
 });

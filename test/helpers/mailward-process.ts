@@ -104,8 +104,11 @@ export async function startMailwardWithRemote(
   script: PeerScript,
   peerHost: string,
   prefix: string,
-  /** Extra keys of the `[queue]` section, e.g. `defer_domains = ["remote.test"]`. */
-  queueKeys = '',
+  /**
+   * TOML placed right after the `[queue]` table's own keys: more `[queue]` keys first
+   * (`defer_domains = ["remote.test"]`), then any other tables (`[bounce]\naddresses = [...]`).
+   */
+  extraToml = '',
 ): Promise<{ dataDir: string; peer: ScriptedPeer; mw: MailwardProcess; close(): Promise<void> }> {
   const dataDir = await mkdtemp(join(tmpdir(), prefix));
   const peer = await startScriptedPeer(script, { host: peerHost });
@@ -115,7 +118,7 @@ export async function startMailwardWithRemote(
   });
   const config = await writeTestConfig(
     dataDir,
-    `${queueKeys ? `${queueKeys}\n` : ''}[dns]\nservers = ["127.0.0.1:${dns.port}"]\n[delivery]\nsmtp_port = ${peer.port}\n`,
+    `${extraToml ? `${extraToml}\n` : ''}[dns]\nservers = ["127.0.0.1:${dns.port}"]\n[delivery]\nsmtp_port = ${peer.port}\n`,
   );
   const mw = await startMailwardProcess(dataDir, config);
   return {

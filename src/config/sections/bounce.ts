@@ -16,6 +16,12 @@ export const bounceSchema = z
     delay_warning_after: z.string().regex(DURATION, 'a duration like "4h", "30m" or "2d"').default('4h'),
     /** Where notices that cannot be delivered go, once; default `postmaster@<domain of hostname>`. */
     postmaster: z.string().email().optional(),
+    /**
+     * Local addresses that receive bounces of our users' mail besides the null sender (a
+     * Return-Path such as `bounces@example.com`): bounces delivered to them feed the
+     * suppression list. Matched whole, case-insensitively.
+     */
+    addresses: z.array(z.string().email()).default([]),
   })
   .prefault({});
 
