@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { after, describe, test } from 'node:test';
 import { withIo } from './io.js';
-import { runCli } from './program.js';
+import { commandName, runCli } from './program.js';
 
 delete process.env.MAILWARD_CONFIG;
 const dirs: string[] = [];
@@ -254,5 +254,32 @@ describe('mailward CLI (in-process)', () => {
     const help = await mw(['--help']);
     assert.equal(help.code, 0);
     assert.match(help.stdout, /^Usage: mailward \[options\] \[command\]\n/);
+  });
+
+  test('a run loads only the command it names; help and a mistyped name still see every command', async () => {
+    assert.equal(commandName(['node', 'mailward', '--config', 'x.toml', '--data-dir', 'd', 'explain', '-']), 'explain');
+    assert.equal(commandName(['node', 'mailward', '--config=x.toml', 'queue', 'list']), 'queue');
+    assert.equal(commandName(['node', 'mailward', '--help']), undefined);
+    const mw = await admin();
+    const help = await mw(['--help']);
+    for (const name of [
+      'domain',
+      'user',
+      'alias',
+      'badmailfrom',
+      'trusted',
+      'vacation',
+      'suppression',
+      'queue',
+      'log',
+      'sendmail',
+      'explain',
+      'dkim',
+    ]) {
+      assert.match(help.stdout, new RegExp(`\\n  ${name}\\b`), name);
+    }
+    const typo = await mw(['explian']);
+    assert.equal(typo.code, 2);
+    assert.match(typo.stderr, /\(Did you mean explain\?\)/);
   });
 });
