@@ -23,43 +23,45 @@ export function findFeedback(
   parts: MimePart[],
   mayHaveFields: () => boolean = () => true,
 ): Feedback | null {
-  // asked only when a part could be the report, and once: the scan of the whole text is not free
-  let may: boolean | undefined;
-  const mayHave = () => {
-    may ??= mayHaveFields();
-    return may;
-  };
   // The machine-readable part, even where a sender labelled it text/plain (RFC 5965 §3 fields).
   const isReport = root.type === 'multipart/report' && /feedback-report/i.test(root.params['report-type'] ?? '');
-  const report =
-    parts.find((p) => p.type === 'message/feedback-report') ??
-    parts.find(
-      (p) =>
-        p.children.length === 0 &&
-        p.raw === undefined &&
-        (p.type === 'text/plain' || isReport) &&
-        (mayHave() || /base64/i.test(header(p, 'content-transfer-encoding') ?? '')) &&
-        (p.body.includes('eedback-') || p.body.includes('EEDBACK-')) &&
-        /^feedback-type:\s*\S/im.test(p.body) &&
-        (isReport || /^(?:user-agent|version):/im.test(p.body)),
-    );
+  let report = parts.find((p) => p.type === 'message/feedback-report');
+  // The caller's scan of the whole text is asked at most once, and only when a part could be the report.
+  let may: boolean | undefined;
+  for (let i = 0; !report && i < parts.length; i++) {
+    const p = parts[i] as MimePart;
+    if (p.children.length > 0 || p.raw !== undefined || !(p.type === 'text/plain' || isReport)) continue;
+    may ??= mayHaveFields();
+    if (!may && !/base64/i.test(header(p, 'content-transfer-encoding') ?? '')) continue;
+    if (hasReportFields(p.body, isReport)) report = p;
+  }
   const original = parts.find((p) => p.type === 'message/rfc822' || p.type === 'text/rfc822-headers');
-  const originalTo = (): string[] => {
-    const inner = original?.children[0]?.headers ?? (original ? splitHeaders(original.body).headers : undefined);
-    const to = inner?.get('to')?.[0];
-    return to ? addressesIn(decodeWords(to)).slice(0, 1) : [];
-  };
   if (report) {
     const fields = report.body.slice(Math.max(0, report.body.search(/^[\w-]+:/m)));
     const { headers } = splitHeaders(`${fields.trim()}\n\n`, true);
     const type = (headers.get('feedback-type')?.[0] ?? 'other').trim().toLowerCase();
     const rcpt = headers.get('original-rcpt-to') ?? headers.get('removal-recipient') ?? [];
     const list = rcpt.flatMap((v) => addressesIn(v));
-    return { feedbackType: type, recipients: list.length ? list : originalTo() };
+    return { feedbackType: type, recipients: list.length ? list : originalTo(original) };
   }
   const subject = decodeWords(header(root, 'subject') ?? '');
   if (original && /\b(?:complaint about message|abuse report|spam report|feedback report)\b/i.test(subject)) {
-    return { feedbackType: 'abuse', recipients: originalTo() };
+    return { feedbackType: 'abuse', recipients: originalTo(original) };
   }
   return null;
+}
+
+function hasReportFields(body: string, isReport: boolean): boolean {
+  return (
+    (body.includes('eedback-') || body.includes('EEDBACK-')) &&
+    /^feedback-type:\s*\S/im.test(body) &&
+    (isReport || /^(?:user-agent|version):/im.test(body))
+  );
+}
+
+/** The first To: address of the reported message, when the report names no recipient. */
+function originalTo(original: MimePart | undefined): string[] {
+  const inner = original?.children[0]?.headers ?? (original ? splitHeaders(original.body).headers : undefined);
+  const to = inner?.get('to')?.[0];
+  return to ? addressesIn(decodeWords(to)).slice(0, 1) : [];
 }
