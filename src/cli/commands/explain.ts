@@ -120,8 +120,8 @@ function readInto(path: string): Buffer {
   }
 }
 
-// Run as a script (`node --import tsx src/cli/commands/explain.ts explain …`): bench/bounces.sh
-// uses this until cli/main.ts registers the command.
+// Run as a script (`node --import tsx src/cli/commands/explain.ts explain …`): the command
+// without the rest of the CLI, for profiling it (node --cpu-prof …).
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const { Command } = await import('commander');
   const program = new Command('mailward');
