@@ -45,7 +45,7 @@ function parseMessage(text: string, depth: number): BounceReport | null {
   const outer = outerParts(root);
   const original = originalHeaders(parts);
 
-  const fb = findFeedback(root, parts, () => mentionsFeedback(text));
+  const fb = findFeedback(root, parts);
   if (fb) {
     const recipients = (fb.recipients.length ? fb.recipients : ['']).map(
       (address): BouncedRecipient => ({
@@ -181,15 +181,6 @@ function parseMessage(text: string, depth: number): BounceReport | null {
   const report: BounceReport = { kind: delivered ? 'delivered' : 'bounce', recipients };
   if (mta) report.mta = mta;
   return withOriginal(report, original);
-}
-
-/**
- * Whether the text could hold a Feedback-Type field: "feedback-" as Feedback-, feedback- or
- * FEEDBACK-, the forms findFeedback accepts in a part. Two indexOf scans cost a fraction of
- * one /feedback-/i over the whole message.
- */
-function mentionsFeedback(text: string): boolean {
-  return text.includes('eedback-') || text.includes('EEDBACK-');
 }
 
 /** Codes, reason and hard/soft for one extracted recipient. */

@@ -12,27 +12,14 @@ export interface Feedback {
   recipients: string[];
 }
 
-/**
- * `mayHaveFields`: whether the message text could hold `Feedback-Type:` fields at all (the
- * caller's scan of the raw text, called at most once and only when a part could be the report);
- * when not, text parts are not decoded to look for them, unless a part is base64, whose fields
- * the scan cannot see.
- */
-export function findFeedback(
-  root: MimePart,
-  parts: MimePart[],
-  mayHaveFields: () => boolean = () => true,
-): Feedback | null {
+export function findFeedback(root: MimePart, parts: MimePart[]): Feedback | null {
   // The machine-readable part, even where a sender labelled it text/plain (RFC 5965 §3 fields).
+  // Looking into the text parts costs little: the caller decodes them for the notice anyway.
   const isReport = root.type === 'multipart/report' && /feedback-report/i.test(root.params['report-type'] ?? '');
   let report = parts.find((p) => p.type === 'message/feedback-report');
-  // The caller's scan of the whole text is asked at most once, and only when a part could be the report.
-  let may: boolean | undefined;
   for (let i = 0; !report && i < parts.length; i++) {
     const p = parts[i] as MimePart;
     if (p.children.length > 0 || p.raw !== undefined || !(p.type === 'text/plain' || isReport)) continue;
-    may ??= mayHaveFields();
-    if (!may && !/base64/i.test(header(p, 'content-transfer-encoding') ?? '')) continue;
     if (hasReportFields(p.body, isReport)) report = p;
   }
   const original = parts.find((p) => p.type === 'message/rfc822' || p.type === 'text/rfc822-headers');

@@ -23,6 +23,8 @@ describe('noticeOnly', () => {
     );
     // a header line followed by neither a field nor a fold is text
     assert.equal(noticeOnly('a\nb\nc\nReceived: from y\nplain words'), 'a\nb\nc\nReceived: from y\nplain words');
+    // nor is an empty line a fold
+    assert.equal(noticeOnly('a\nb\nc\nReceived: from y\n\nwords'), 'a\nb\nc\nReceived: from y\n\nwords');
     // the marker wins when it comes first; a header line just before a folded marker line cuts there
     assert.equal(noticeOnly('a\nb\nc\nd\nReturn-Path: <x@y.example>\n  --  message text follows'), 'a\nb\nc\nd');
   });

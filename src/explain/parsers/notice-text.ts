@@ -8,11 +8,11 @@
  * at most MAX_LINES lines scanned.
  */
 import type { RawRecipient } from '../types.js';
+import { findAddresses } from './address-scan.js';
 
 const MAX_LINES = 600;
 const MAX_LINE = 1000;
 const ADDR = /[A-Za-z0-9.!#$%&'*+/=?^_`{|}~"-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)+/;
-const ADDR_G = new RegExp(ADDR.source, 'g');
 
 /** Lines where the copy of the original message begins; the notice is what comes before. */
 const ORIGINAL_STARTS = [
@@ -27,20 +27,24 @@ const ORIGINAL_START = new RegExp(ORIGINAL_STARTS.map((re) => `(?:${re.source})`
 
 /** Cuts the notice at the start of the quoted original message. */
 export function noticeOnly(text: string): string {
-  const lines = text.split('\n');
-  for (let i = 0; i < lines.length && i < MAX_LINES; i++) {
-    const line = lines[i] ?? '';
-    if (ORIGINAL_START.test(line)) return lines.slice(0, i).join('\n');
+  // Line by line without splitting: the cut is one slice of the text (what joining the lines
+  // before it with "\n" would give).
+  let start = 0;
+  for (let i = 0; i < MAX_LINES && start <= text.length; i++) {
+    const nl = text.indexOf('\n', start);
+    const end = nl < 0 ? text.length : nl;
+    const line = text.slice(start, end);
+    if (ORIGINAL_START.test(line)) return text.slice(0, Math.max(0, start - 1));
     // A header block of the original (Return-Path/Received at line start) after some text.
-    if (
-      i > 2 &&
-      /^(?:Return-Path|Received|DKIM-Signature|Message-ID):/i.test(line) &&
-      /^(?:\s|[\w-]+:)/.test(lines[i + 1] ?? '')
-    ) {
-      return lines.slice(0, i).join('\n');
+    if (i > 2 && /^(?:Return-Path|Received|DKIM-Signature|Message-ID):/i.test(line)) {
+      const after = nl < 0 ? -1 : text.indexOf('\n', nl + 1);
+      const next = nl < 0 ? '' : text.slice(nl + 1, after < 0 ? text.length : after);
+      if (/^(?:\s|[\w-]+:)/.test(next)) return text.slice(0, Math.max(0, start - 1));
     }
+    if (nl < 0) return text;
+    start = nl + 1;
   }
-  return lines.slice(0, MAX_LINES).join('\n');
+  return text.slice(0, Math.max(0, start - 1));
 }
 
 /** Is this line about one address only: the address first, maybe in <>, then ":" "..." or words? */
@@ -89,13 +93,13 @@ export function recipientsFromNotice(notice: string, opts: NoticeOptions): RawRe
     // "... to the following recipient: x@y", "Delivery failed 20 attempts: x@y": an address inside a sentence.
     lines.forEach((line, i) => {
       if (!line.includes('@')) return;
-      for (const m of line.matchAll(ADDR_G)) {
-        const a = m[0].replace(/^["']|[.]$/g, '');
+      for (const m of findAddresses(line)) {
+        const a = m.address.replace(/^["']|[.]$/g, '');
         const lc = a.toLowerCase();
         if (opts.exclude.has(lc) || isSystemAddress(lc)) continue;
         if (knownLc && !knownLc.includes(lc)) continue;
         if (found.some((f) => f.address.toLowerCase() === lc)) continue;
-        found.push({ address: a, line: i, rest: line.slice((m.index ?? 0) + m[0].length) });
+        found.push({ address: a, line: i, rest: line.slice(m.index + m.address.length) });
       }
     });
   }
@@ -133,5 +137,5 @@ function codeIn(s: string): boolean {
 
 /** Every address in a text, lower-cased. */
 export function addressesIn(text: string): string[] {
-  return [...text.matchAll(ADDR_G)].map((m) => m[0].toLowerCase());
+  return findAddresses(text).map((m) => m.address.toLowerCase());
 }
