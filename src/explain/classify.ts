@@ -9,6 +9,7 @@
  * Security: text is untrusted; it is only matched against bounded regular expressions.
  */
 import { contentRules } from './rules/content.js';
+import { LiteralGate, requiredRuns } from './rules/literal-gate.js';
 import { reasonFromProviderCode } from './rules/providers.js';
 import { recipientRules } from './rules/recipient.js';
 import type { TextRule } from './rules/rule.js';
@@ -56,6 +57,9 @@ export const TEXT_RULES: TextRule[] = [
   ...pick(transportRules, 'syntaxerror'),
 ];
 
+/** Which rules can match a text at all, found in one pass (rules/literal-gate.ts). */
+const GATE = new LiteralGate(TEXT_RULES.map((r) => requiredRuns(r.text.source)));
+
 export interface ReplyInput {
   code?: number;
   enhanced?: string | null;
@@ -76,6 +80,8 @@ interface Looked {
   readonly normalised: string;
   /** Per TEXT_RULES index: whether its pattern matched; undefined until tried. */
   readonly matched: (boolean | undefined)[];
+  /** Per TEXT_RULES index: 1 when the rule may match (its required runs occur, or it has none). */
+  possible?: Uint8Array;
 }
 const looked = new Map<string, Looked>();
 
@@ -99,7 +105,11 @@ export function reasonFromText(text: string, enhanced?: string, code?: string): 
     if (rule.code && !rule.code.test(code ?? '')) continue;
     let hit = seen.matched[i];
     if (hit === undefined) {
-      hit = rule.text.test(seen.normalised);
+      if (!seen.possible) {
+        seen.possible = new Uint8Array(TEXT_RULES.length);
+        GATE.candidates(seen.normalised, seen.possible);
+      }
+      hit = (seen.possible[i] === 1 || GATE.gated[i] === 0) && rule.text.test(seen.normalised);
       seen.matched[i] = hit;
     }
     if (hit) return rule.reason;
