@@ -3,6 +3,8 @@
  * a bounce file, stdin with --json, --jsonl over several files, and usage errors.
  */
 import assert from 'node:assert/strict';
+import { execFileSync, spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -139,6 +141,32 @@ describe('mailward explain', () => {
         ['big.eml', 'userunknown@bouncehammer.jp', 'userunknown', '5.1.1'],
       ],
     );
+  });
+
+  test('--jsonl reads a named pipe to its end too (no pread there)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'mailward-explain-'));
+    dirs.push(dir);
+    const fifo = join(dir, 'pipe.eml');
+    execFileSync('mkfifo', [fifo]);
+    // Another process writes it (explain reads synchronously, so no writer on this thread's
+    // event loop could run), in small pieces: several short reads come before the end.
+    const writer = spawn('sh', [
+      '-c',
+      'dd if="$1" of="$2" bs=700 2>/dev/null',
+      'sh',
+      join(CORPUS, 'rfc3464-01.eml'),
+      fifo,
+    ]);
+    const { stdout } = await explain(['--jsonl', fifo]);
+    assert.deepEqual(JSON.parse(stdout.trim()), {
+      file: 'pipe.eml',
+      recipient: 'userunknown@bouncehammer.jp',
+      reason: 'userunknown',
+      status: '5.1.1',
+      replycode: '550',
+      hardbounce: true,
+    });
+    await once(writer, 'exit');
   });
 
   test('refuses an argument that is neither a file nor a reply line', async () => {
