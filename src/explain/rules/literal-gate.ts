@@ -9,33 +9,47 @@
 
 /** Runs shorter than this gate nothing useful; a rule with such an alternative is always tried. */
 const MIN_RUN = 3;
-/** Only the first characters of a run are looked for: a prefix of a required run is required. */
+/** Only this many characters of a run are looked for: a piece of a required run is required. */
 const MAX_RUN = 6;
+
+/** Long enough to gate: MIN_RUN characters, or two that are not ASCII (容量). */
+function gates(run: string): boolean {
+  return run.length >= MIN_RUN || (run.length === 2 && /[^\x00-\x7f]/.test(run));
+}
 
 /**
  * Runs of plain characters of which every match of a pattern (no flags) contains at least one:
- * for each top-level alternative its longest required run, or, when it has none of MIN_RUN
- * characters, the runs of a group it cannot do without ("(?:user|mailbox) is full" gives "user"
- * and "mailbox"). Null when some alternative has neither. Conservative: a construct it does
- * not read ends the run.
+ * for each top-level alternative one piece of a run it cannot match without, or the pieces of
+ * a group it cannot do without ("(?:user|mailbox) is" gives "user" and "mailbo"). Null when
+ * some alternative has neither. Conservative: a construct it does not read ends the run.
+ * Of the ways to gate an alternative, the one whose pieces `commonness` rates lowest in sum
+ * is taken (a rare piece lets fewer texts through to the pattern), then the longest piece.
  */
-export function requiredRuns(source: string): string[] | null {
+export function requiredRuns(source: string, commonness: (piece: string) => number = () => 0): string[] | null {
   const runs: string[] = [];
-  let best = '';
+  /** The cheapest way found so far to gate the current alternative: one piece, or a group's pieces. */
+  let best: string[] | null = null;
+  let bestScore = Number.POSITIVE_INFINITY;
   let run = '';
-  /** The runs of the best required group of the current alternative (fewest runs). */
-  let group: string[] | null = null;
+  const consider = (pieces: string[]) => {
+    const score = pieces.reduce((n, p) => n + commonness(p) + 0.5, 0);
+    const longer =
+      best !== null && pieces.length === 1 && best.length === 1 && (pieces[0]?.length ?? 0) > (best[0]?.length ?? 0);
+    if (score < bestScore || (score === bestScore && longer)) {
+      best = pieces;
+      bestScore = score;
+    }
+  };
   const endRun = () => {
-    if (run.length > best.length) best = run;
+    if (gates(run)) for (let k = 0; k === 0 || k + MAX_RUN <= run.length; k++) consider([run.slice(k, k + MAX_RUN)]);
     run = '';
   };
   const endAlternative = (): boolean => {
     endRun();
-    if (best.length >= MIN_RUN) runs.push(best.slice(0, MAX_RUN));
-    else if (group) runs.push(...group);
-    else return false;
-    best = '';
-    group = null;
+    if (!best) return false;
+    runs.push(...(best as string[]));
+    best = null;
+    bestScore = Number.POSITIVE_INFINITY;
     return true;
   };
   let i = 0;
@@ -89,8 +103,8 @@ export function requiredRuns(source: string): string[] | null {
     } else {
       endRun();
       if (inner !== null && !optional) {
-        const inside = requiredRuns(inner);
-        if (inside && (!group || inside.length < group.length)) group = inside;
+        const inside = requiredRuns(inner, commonness);
+        if (inside) consider(inside);
       }
     }
     i = next;
