@@ -8,6 +8,7 @@
  *
  * Security: text is untrusted; it is only matched against bounded regular expressions.
  */
+import { collapseSpace } from './collapse-space.js';
 import { contentRules } from './rules/content.js';
 import { LiteralGate, requiredRuns } from './rules/literal-gate.js';
 import { reasonFromProviderCode } from './rules/providers.js';
@@ -129,10 +130,7 @@ export function reasonFromText(text: string, enhanced?: string, code?: string): 
 
 /** Lower case, codes dropped (multi-line replies repeat "550-5.7.1" inside the text), spaces collapsed. */
 function normalise(text: string): string {
-  return text
-    .toLowerCase()
-    .replace(/(?<![\w.])[245]\d\d[ -](?:#?[245]\.\d{1,3}\.\d{1,3}\s)?/g, ' ')
-    .replace(/\s+/g, ' ');
+  return collapseSpace(text.toLowerCase().replace(/(?<![\w.])[245]\d\d[ -](?:#?[245]\.\d{1,3}\.\d{1,3}\s)?/g, ' '));
 }
 
 /** Reason from the enhanced code alone (class digit ignored). */

@@ -8,6 +8,7 @@
  * input, bounded work (MIME depth/part limits, line limits in the extractors).
  */
 import { decideReason, isHard, reasonFromStatus, reasonFromText, startMessage } from './classify.js';
+import { collapseSpace } from './collapse-space.js';
 import { decodeWords, field, flatten, header, type MimePart, parseMime, splitHeaders } from './mime.js';
 import { findSesNotice } from './parsers/amazon-ses-json.js';
 import { isAutoReply } from './parsers/auto-reply.js';
@@ -259,7 +260,7 @@ class NoticeFacts {
   ) {}
   /** White space collapsed, bounded: what the MTA said when a recipient has no words of its own. */
   get collapsed(): string {
-    this.#collapsed ??= this.text.replace(/\s+/g, ' ').trim().slice(0, 2000);
+    this.#collapsed ??= collapseSpace(this.text).trim().slice(0, 2000);
     return this.#collapsed;
   }
   /** The SMTP command the notice names, if any. */

@@ -7,6 +7,8 @@
  * Security: untrusted text; only bounded regular expressions without nested quantifiers,
  * at most MAX_LINES lines scanned.
  */
+
+import { collapseSpace } from '../collapse-space.js';
 import type { RawRecipient } from '../types.js';
 import { findAddresses } from './address-scan.js';
 
@@ -116,7 +118,7 @@ export function recipientsFromNotice(notice: string, opts: NoticeOptions): RawRe
       }
       block.push(line.trim());
     }
-    const diagnostic = block.join(' ').replace(/\s+/g, ' ').trim();
+    const diagnostic = collapseSpace(block.join(' ')).trim();
     const lc = f.address.toLowerCase();
     const prev = seen.get(lc);
     // The same address twice (a notice in two languages): keep the longer explanation.

@@ -5,6 +5,7 @@
  * Security: the report is untrusted text; fields are only read as strings, never trusted to
  * be well formed (a missing Status or a Diagnostic-Code without a type is normal in the wild).
  */
+import { collapseSpace } from '../collapse-space.js';
 import { decodeWords, field, splitHeaders } from '../mime.js';
 import type { RawRecipient } from '../types.js';
 
@@ -44,7 +45,7 @@ export function parseDeliveryStatus(body: string): DeliveryStatus {
     const status = /\b([245]\.\d{1,3}\.\d{1,3})\b/.exec(field(h, 'status') ?? '')?.[1];
     // A real diagnostic is a few lines; a hostile one is cut before anything scans it.
     const diag = (untyped(field(h, 'diagnostic-code')) ?? '').slice(0, 4000);
-    const r: RawRecipient = { address: fieldAddress(rcpt), diagnostic: diag.replace(/\s+/g, ' ') };
+    const r: RawRecipient = { address: fieldAddress(rcpt), diagnostic: collapseSpace(diag) };
     if (status) r.status = status;
     // RFC 3464 §2.3.6: an "X-Unix" diagnostic is a local delivery program's exit status.
     if (/^\s*x-unix\s*;/i.test(field(h, 'diagnostic-code') ?? '')) r.hint = 'mailererror';
