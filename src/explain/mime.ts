@@ -137,6 +137,10 @@ function decodeBody(raw: string, encoding: string, charset: string | undefined):
   let bytes: Buffer;
   if (enc === 'base64') bytes = Buffer.from(raw.replace(/[^A-Za-z0-9+/=]/g, ''), 'base64');
   else if (enc === 'quoted-printable') bytes = decodeQuotedPrintable(raw);
+  // Most bounce text is 7-bit ASCII without ISO-2022 escapes, and then already the text: a
+  // string whose UTF-8 length is its length has no octet above 0x7f (counted without copying
+  // it into bytes and back).
+  else if (Buffer.byteLength(raw, 'utf8') === raw.length && !raw.includes('\x1b')) return raw;
   else bytes = Buffer.from(raw, 'latin1');
   return bytesToText(bytes, charset);
 }
