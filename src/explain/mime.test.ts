@@ -3,7 +3,8 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { decodeQuotedPrintable, decodeWords, flatten, parseMime } from './mime.js';
+import fc from 'fast-check';
+import { decodeQuotedPrintable, decodeWords, flatten, parseMime, splitHeaders } from './mime.js';
 
 describe('parseMime', () => {
   it('splits a multipart and decodes base64 and quoted-printable parts', () => {
@@ -64,5 +65,49 @@ describe('decoders', () => {
   });
   it('leaves a broken quoted-printable escape as it is', () => {
     assert.equal(decodeQuotedPrintable('a=ZZb=4').toString('latin1'), 'a=ZZb=4');
+  });
+});
+
+describe('splitHeaders with only some fields', () => {
+  it('keeps exactly those fields of the full split, and finds the same body', () => {
+    const seed = Number(process.env.FUZZ_SEED ?? Date.now() % 100000);
+    const piece = fc.constantFrom(
+      'Content-Type',
+      'To',
+      'Received',
+      ': ',
+      ':',
+      'text/plain',
+      ';',
+      ' ',
+      '\t',
+      '\n',
+      '\r\n',
+      '\n ',
+      'boundary=x',
+      '=',
+      'From ',
+      '\u00a0',
+    );
+    const only = new Set(['to', 'content-type']);
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 30 }), fc.boolean(), (ps, lenient) => {
+        const text = ps.join('');
+        const full = splitHeaders(text, lenient);
+        const some = splitHeaders(text, lenient, only);
+        assert.deepEqual(
+          [...some.headers],
+          [...full.headers].filter(([k]) => only.has(k)),
+        );
+        assert.equal(some.body, full.body);
+      }),
+      { seed, numRuns: 3000 },
+    );
+  });
+  it('still reads an unindented parameter of a field it skips as part of that field', () => {
+    const text = 'X-Skipped: a;\nb=c\nTo: x@example.org\n\nbody';
+    const { headers, body } = splitHeaders(text, false, new Set(['to']));
+    assert.deepEqual([...headers], [['to', ['x@example.org']]]);
+    assert.equal(body, 'body');
   });
 });

@@ -23,13 +23,19 @@ export interface MimePart {
   depth: number;
   /**
    * For the message inside a message/rfc822 part: its raw text. Only its header block is
-   * parsed up front (a returned original can be megabytes of attachments nobody needs);
-   * call parseMime(raw) to look inside, e.g. for a forwarded bounce.
+   * parsed up front, and of it only ORIGINAL_FIELDS (a returned original can be megabytes
+   * of attachments nobody needs); call parseMime(raw) to look inside, e.g. for a forwarded
+   * bounce.
    */
   raw?: string;
 }
 
 const MAX_DEPTH = 8;
+/**
+ * The fields read of an attached message (the returned original): its type, and what the
+ * report names of it. Its Received and DKIM lines, often most of the block, are not built.
+ */
+const ORIGINAL_FIELDS: ReadonlySet<string> = new Set(['content-type', 'message-id', 'subject', 'from', 'to']);
 const MAX_PARTS = 200;
 
 /** First value of a header, or undefined. */
@@ -45,14 +51,22 @@ export function field(headers: Map<string, string[]>, name: string): string | un
 /**
  * Splits a raw block into header map and body; "From " mbox lines are skipped. With
  * `lenient`, a line that is not a field continues the previous one (DSN fields whose
- * multi-line diagnostic lost its indent).
+ * multi-line diagnostic lost its indent). With `only`, just those fields (lower-case names)
+ * are kept: the others are still read past, folded lines and all, but no value is built.
  */
-export function splitHeaders(text: string, lenient = false): { headers: Map<string, string[]>; body: string } {
+export function splitHeaders(
+  text: string,
+  lenient = false,
+  only?: ReadonlySet<string>,
+): { headers: Map<string, string[]>; body: string } {
   const headers = new Map<string, string[]>();
   let pos = 0;
   if (text.startsWith('From ')) pos = nextLine(text, 0);
   let name = '';
   let value = '';
+  let keep = true;
+  // Whether the field so far ends with ";" (its value, trimmed): a parameter may follow unindented.
+  let semicolon = false;
   while (pos < text.length) {
     const nl = text.indexOf('\n', pos);
     const end = nl < 0 ? text.length : nl + 1;
@@ -63,7 +77,8 @@ export function splitHeaders(text: string, lenient = false): { headers: Map<stri
     }
     const first = text.charCodeAt(pos);
     if (name && (first === 32 || first === 9)) {
-      value += ` ${text.slice(pos, stop).trim()}`;
+      semicolon = endsWithSemicolon(text, pos, stop, semicolon);
+      if (keep) value += ` ${text.slice(pos, stop).trim()}`;
       pos = end;
       continue;
     }
@@ -80,28 +95,47 @@ export function splitHeaders(text: string, lenient = false): { headers: Map<stri
     while (j < stop && (text.charCodeAt(j) === 32 || text.charCodeAt(j) === 9)) j++;
     const isField = i > pos && j < stop && text.charCodeAt(j) === 58;
     // A parameter line whose folding lost its indent ("...;\nboundary=x").
-    if (name && eq > pos && (!isField || eq < i) && value.trimEnd().endsWith(';')) {
-      value += ` ${text.slice(pos, stop).trim()}`;
+    if (name && eq > pos && (!isField || eq < i) && semicolon) {
+      semicolon = endsWithSemicolon(text, pos, stop, semicolon);
+      if (keep) value += ` ${text.slice(pos, stop).trim()}`;
     } else if (!isField) {
       // A line that is neither a field nor a continuation ends the header block.
       if (lenient && name) {
-        value += ` ${text.slice(pos, stop).trim()}`;
+        semicolon = endsWithSemicolon(text, pos, stop, semicolon);
+        if (keep) value += ` ${text.slice(pos, stop).trim()}`;
         pos = end;
         continue;
       }
       if (headers.size === 0 && !name) return { headers, body: text.slice(pos) };
-      addField(headers, name, value);
+      if (keep) addField(headers, name, value);
       name = '';
       break;
     } else {
-      addField(headers, name, value);
+      if (keep) addField(headers, name, value);
       name = text.slice(pos, i).toLowerCase();
-      value = text.slice(j + 1, stop);
+      keep = !only || only.has(name);
+      value = keep ? text.slice(j + 1, stop) : '';
+      semicolon = endsWithSemicolon(text, j + 1, stop, false);
     }
     pos = end;
   }
-  addField(headers, name, value);
+  if (keep) addField(headers, name, value);
   return { headers, body: text.slice(pos) };
+}
+
+/**
+ * Whether text[from, to) ends with ";" once trimmed; `before` when it is all white space
+ * (then the value still ends where it ended). White space as String.prototype.trim sees it.
+ */
+function endsWithSemicolon(text: string, from: number, to: number, before: boolean): boolean {
+  let k = to - 1;
+  while (k >= from && isTrimmed(text.charCodeAt(k))) k--;
+  return k < from ? before : text.charCodeAt(k) === 59;
+}
+
+function isTrimmed(c: number): boolean {
+  if (c === 32 || (c >= 9 && c <= 13) || c === 160) return true;
+  return c > 255 && /\s/.test(String.fromCharCode(c));
 }
 
 // Module-level helpers rather than closures in hot functions: a closure is made on every call
@@ -241,7 +275,7 @@ function parsePart(raw: string, depth: number, counter: { n: number }, defaultTy
       encoding.trim().toLowerCase() === 'base64'
         ? Buffer.from(body.replace(/[^A-Za-z0-9+/=]/g, ''), 'base64').toString('latin1')
         : body;
-    const inner = splitHeaders(innerRaw);
+    const inner = splitHeaders(innerRaw, false, ORIGINAL_FIELDS);
     const ict = parseContentType(inner.headers.get('content-type')?.[0]);
     part.children.push({
       headers: inner.headers,
