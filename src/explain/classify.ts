@@ -101,14 +101,28 @@ export function startMessage(): void {
   looked.clear();
 }
 
-/** The first matching text rule, or undefined. */
-export function reasonFromText(text: string, enhanced?: string, code?: string): Reason | undefined {
+/** What is known of a text in this message: looked up, or normalised and gated now. */
+function lookAt(text: string): Looked {
   let seen = looked.get(text);
   if (!seen) {
     seen = { normalised: normalise(text), matched: [] };
     if (looked.size > 64) looked.clear();
     looked.set(text, seen);
   }
+  return seen;
+}
+
+function possibleIn(seen: Looked): Uint8Array {
+  if (!seen.possible) {
+    seen.possible = new Uint8Array(TEXT_RULES.length);
+    GATE.candidates(seen.normalised, seen.possible);
+  }
+  return seen.possible;
+}
+
+/** The first matching text rule, or undefined. */
+export function reasonFromText(text: string, enhanced?: string, code?: string): Reason | undefined {
+  const seen = lookAt(text);
   if (!seen.normalised.trim()) return undefined;
   for (let i = 0; i < TEXT_RULES.length; i++) {
     const rule = TEXT_RULES[i] as TextRule;
@@ -116,16 +130,24 @@ export function reasonFromText(text: string, enhanced?: string, code?: string): 
     if (rule.code && !rule.code.test(code ?? '')) continue;
     let hit = seen.matched[i];
     if (hit === undefined) {
-      if (!seen.possible) {
-        seen.possible = new Uint8Array(TEXT_RULES.length);
-        GATE.candidates(seen.normalised, seen.possible);
-      }
-      hit = (seen.possible[i] === 1 || GATE.gated[i] === 0) && rule.text.test(seen.normalised);
+      hit = (possibleIn(seen)[i] === 1 || GATE.gated[i] === 0) && rule.text.test(seen.normalised);
       seen.matched[i] = hit;
     }
     if (hit) return rule.reason;
   }
   return undefined;
+}
+
+/**
+ * Whether the first matching text rule could be one of `reasons`: false when none of their
+ * rules passes the literal gate, which spares trying the others on a long text.
+ */
+export function mayGiveReason(text: string, reasons: readonly Reason[]): boolean {
+  const possible = possibleIn(lookAt(text));
+  for (let i = 0; i < TEXT_RULES.length; i++) {
+    if (reasons.includes((TEXT_RULES[i] as TextRule).reason) && (possible[i] === 1 || GATE.gated[i] === 0)) return true;
+  }
+  return false;
 }
 
 /** Lower case, codes dropped (multi-line replies repeat "550-5.7.1" inside the text), spaces collapsed. */

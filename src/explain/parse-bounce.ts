@@ -7,7 +7,7 @@
  * Security: the message is untrusted bytes from anyone; pure code, no I/O, never throws on
  * input, bounded work (MIME depth/part limits, line limits in the extractors).
  */
-import { decideReason, isHard, reasonFromStatus, reasonFromText, startMessage } from './classify.js';
+import { decideReason, isHard, mayGiveReason, reasonFromStatus, reasonFromText, startMessage } from './classify.js';
 import { collapseSpace } from './collapse-space.js';
 import { decodeWords, field, flatten, header, type MimePart, parseMime, splitHeaders } from './mime.js';
 import { findSesNotice } from './parsers/amazon-ses-json.js';
@@ -32,6 +32,8 @@ const BOUNCE_WORDS =
 const DELAY_WORDS =
   /\bwill be retried\b|\bstill trying\b|\bwill (?:keep|continue) trying\b|warning message only|delivery (?:has been |is )?delayed|not yet been delivered/i;
 const UNKNOWN_USER_WORDS = /\buser unknown\b|\bunknown user\b/i;
+/** The states of one mailbox a notice may name (NoticeFacts.state). */
+const STATES: readonly Reason[] = ['suspend', 'mailboxfull'];
 const DAEMON_FROM = /mailer-daemon|post_?master|mail delivery|mail administrator|mdaemon|daemon@/i;
 
 export function parseBounce(raw: Buffer): BounceReport | null {
@@ -276,7 +278,7 @@ class NoticeFacts {
   /** 'suspend' or 'mailboxfull' when the notice's own words say so, else undefined. */
   get state(): Reason | undefined {
     if (this.#state === null) {
-      const said = reasonFromText(this.collapsed);
+      const said = mayGiveReason(this.collapsed, STATES) ? reasonFromText(this.collapsed) : undefined;
       this.#state = said === 'suspend' || said === 'mailboxfull' ? said : undefined;
     }
     return this.#state;
