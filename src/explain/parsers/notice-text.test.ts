@@ -29,6 +29,16 @@ describe('noticeOnly', () => {
     assert.equal(noticeOnly('a\nb\nc\nd\nReturn-Path: <x@y.example>\n  --  message text follows'), 'a\nb\nc\nd');
   });
 
+  it('finds a marker after any white space, in any case, and a header line in any case', () => {
+    assert.equal(noticeOnly('Sorry.\n\u00a0\u3000---- Original Message ----\nx'), 'Sorry.');
+    assert.equal(noticeOnly('Sorry.\n  MESSAGE HEADERS FOLLOW\nx'), 'Sorry.');
+    assert.equal(noticeOnly('a\nb\nc\nRETURN-PATH: <x@y.example>\nReceived: z'), 'a\nb\nc');
+    assert.equal(
+      noticeOnly('a\nb\nc\n received: not at the line start\nX: y'),
+      'a\nb\nc\n received: not at the line start\nX: y',
+    );
+  });
+
   it('keeps at most 600 lines', () => {
     const text = Array.from({ length: 700 }, (_, i) => `line ${i}`).join('\n');
     const kept = noticeOnly(text).split('\n');

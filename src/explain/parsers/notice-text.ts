@@ -27,6 +27,22 @@ const ORIGINAL_STARTS = [
 
 const ORIGINAL_START = new RegExp(ORIGINAL_STARTS.map((re) => `(?:${re.source})`).join('|'), 'i');
 
+/** First characters (lower case) of ORIGINAL_STARTS lines after their white space: - | m o. */
+const MARKER_LEAD = new Set([45, 124, 109, 111]);
+/** First characters (lower case) of Return-Path, Received, DKIM-Signature, Message-ID. */
+const HEADER_LEAD = new Set([114, 100, 109]);
+
+/** The first character of text[from, to) that is not white space (as \s sees it), lower-cased; -1 if none. */
+function leadingChar(text: string, from: number, to: number): number {
+  for (let k = from; k < to; k++) {
+    const c = text.charCodeAt(k);
+    if (c === 32 || (c >= 9 && c <= 13) || c === 160) continue;
+    if (c > 255 && /\s/.test(text[k] as string)) continue;
+    return c >= 65 && c <= 90 ? c | 0x20 : c;
+  }
+  return -1;
+}
+
 /** Cuts the notice at the start of the quoted original message. */
 export function noticeOnly(text: string): string {
   // Line by line without splitting: the cut is one slice of the text (what joining the lines
@@ -35,6 +51,14 @@ export function noticeOnly(text: string): string {
   for (let i = 0; i < MAX_LINES && start <= text.length; i++) {
     const nl = text.indexOf('\n', start);
     const end = nl < 0 ? text.length : nl;
+    // Only a line that starts (after white space) with "-", "|", "m" or "o" can be a marker, and
+    // only one that starts with "r", "d" or "m" a header: most lines are neither, and are not sliced.
+    const lead = leadingChar(text, start, end);
+    if (!MARKER_LEAD.has(lead) && !(i > 2 && HEADER_LEAD.has(text.charCodeAt(start) | 0x20))) {
+      if (nl < 0) return text;
+      start = nl + 1;
+      continue;
+    }
     const line = text.slice(start, end);
     if (ORIGINAL_START.test(line)) return text.slice(0, Math.max(0, start - 1));
     // A header block of the original (Return-Path/Received at line start) after some text.
