@@ -67,7 +67,10 @@ export const TEXT_RULES: TextRule[] = [
 const EXAMPLES = TEXT_RULES.map((r) => r.example.toLowerCase());
 const GATE = new LiteralGate(
   TEXT_RULES.map((r) =>
-    requiredRuns(r.text.source, (piece) => EXAMPLES.reduce((n, e) => n + (e.includes(piece) ? 1 : 0), 0)),
+    // A case-insensitive pattern's runs may occur in any case: such a rule is always tried.
+    r.text.flags.includes('i')
+      ? null
+      : requiredRuns(r.text.source, (piece) => EXAMPLES.reduce((n, e) => n + (e.includes(piece) ? 1 : 0), 0)),
   ),
 );
 
