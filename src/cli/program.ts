@@ -62,9 +62,10 @@ export async function buildProgram(argv: readonly string[] = []): Promise<Comman
       await runServe(cmd.optsWithGlobals());
     });
 
+  // `serve` (above) needs none of the others; help or a name that is no command needs them all.
   const name = commandName(argv);
-  const only = COMMANDS.find(([n]) => n === name);
-  for (const [, load] of only ? [only] : COMMANDS) (await load())(program);
+  const named = COMMANDS.filter(([n]) => n === name);
+  for (const [, load] of name === 'serve' ? [] : named.length ? named : COMMANDS) (await load())(program);
   // Commands of other modules are added to COMMANDS, as registerXCommand(program).
 
   // Subcommands inherit exitOverride and configureOutput from the program (commander copies
