@@ -60,18 +60,19 @@ describe('LiteralGate', () => {
     for (const rule of TEXT_RULES) assertNoHiddenMatch(rule.example.toLowerCase());
   });
   it('hides no match on the texts the corpus makes the classifier read', () => {
+    // Recorded where the classifier asks the gate, before any pattern runs: a text on which the
+    // gate wrongly turned every rule away would never reach a pattern to be seen there.
     const seen = new Set<string>();
-    const test = RegExp.prototype.test;
-    const patterns = new Set(TEXT_RULES.map((r) => r.text));
-    RegExp.prototype.test = function (this: RegExp, s: string) {
-      if (patterns.has(this)) seen.add(s);
-      return test.call(this, s);
+    const candidates = LiteralGate.prototype.candidates;
+    LiteralGate.prototype.candidates = function (this: LiteralGate, text: string, out: Uint8Array) {
+      seen.add(text);
+      candidates.call(this, text, out);
     };
     try {
       const dir = join(import.meta.dirname, '../../../test/fixtures/bounce-corpus');
       for (const f of readdirSync(dir).filter((n) => n.endsWith('.eml'))) parseBounce(readFileSync(join(dir, f)));
     } finally {
-      RegExp.prototype.test = test;
+      LiteralGate.prototype.candidates = candidates;
     }
     assert.ok(seen.size > 100, `${seen.size} texts`);
     for (const text of seen) assertNoHiddenMatch(text);
