@@ -8,7 +8,7 @@
  *
  * Security: text is untrusted; it is only matched against bounded regular expressions.
  */
-import { collapseSpace } from './collapse-space.js';
+
 import { contentRules } from './rules/content.js';
 import { LiteralGate, requiredRuns } from './rules/literal-gate.js';
 import { reasonFromProviderCode } from './rules/providers.js';
@@ -19,6 +19,7 @@ import { sendingHostRules } from './rules/sending-host.js';
 import { STATUS_REASON } from './rules/status-codes.js';
 import { transportRules } from './rules/transport.js';
 import type { Reason } from './types.js';
+import { collapseSpace } from './white-space.js';
 
 const pick = (rules: TextRule[], reason: Reason) => rules.filter((r) => r.reason === reason);
 

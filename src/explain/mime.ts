@@ -10,6 +10,7 @@
  */
 
 import { isAscii } from 'node:buffer';
+import { isWhiteSpace } from './white-space.js';
 
 export interface MimePart {
   /** Header fields by lower-case name, values unfolded, in order of appearance. */
@@ -129,13 +130,8 @@ export function splitHeaders(
  */
 function endsWithSemicolon(text: string, from: number, to: number, before: boolean): boolean {
   let k = to - 1;
-  while (k >= from && isTrimmed(text.charCodeAt(k))) k--;
+  while (k >= from && isWhiteSpace(text.charCodeAt(k))) k--;
   return k < from ? before : text.charCodeAt(k) === 59;
-}
-
-function isTrimmed(c: number): boolean {
-  if (c === 32 || (c >= 9 && c <= 13) || c === 160) return true;
-  return c > 255 && /\s/.test(String.fromCharCode(c));
 }
 
 // Module-level helpers rather than closures in hot functions: a closure is made on every call

@@ -8,7 +8,6 @@
  * input, bounded work (MIME depth/part limits, line limits in the extractors).
  */
 import { decideReason, isHard, mayGiveReason, reasonFromStatus, reasonFromText, startMessage } from './classify.js';
-import { collapseSpace } from './collapse-space.js';
 import { decodeWords, field, flatten, header, type MimePart, parseMime, splitHeaders } from './mime.js';
 import { findSesNotice } from './parsers/amazon-ses-json.js';
 import { isAutoReply } from './parsers/auto-reply.js';
@@ -21,6 +20,7 @@ import { recipientsFromTranscript } from './parsers/sendmail-transcript.js';
 import { pseudoStatus } from './pseudo-status.js';
 import { isReceiptRuleBounce, stepFromReplyShape } from './rules/providers.js';
 import type { BouncedRecipient, BounceReport, OriginalHeaders, RawRecipient, Reason } from './types.js';
+import { collapseSpace } from './white-space.js';
 
 const DSN_TYPE = /^(?:message|text)\/(?:global-)?delivery-status$/;
 const ORIGINAL_TYPE =
@@ -279,7 +279,7 @@ class NoticeFacts {
   get state(): Reason | undefined {
     if (this.#state === null) {
       const said = mayGiveReason(this.collapsed, STATES) ? reasonFromText(this.collapsed) : undefined;
-      this.#state = said === 'suspend' || said === 'mailboxfull' ? said : undefined;
+      this.#state = said && STATES.includes(said) ? said : undefined;
     }
     return this.#state;
   }

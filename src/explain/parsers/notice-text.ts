@@ -8,13 +8,12 @@
  * at most MAX_LINES lines scanned.
  */
 
-import { collapseSpace } from '../collapse-space.js';
 import type { RawRecipient } from '../types.js';
+import { collapseSpace, isWhiteSpace } from '../white-space.js';
 import { findAddresses } from './address-scan.js';
 
 const MAX_LINES = 600;
 const MAX_LINE = 1000;
-const ADDR = /[A-Za-z0-9.!#$%&'*+/=?^_`{|}~"-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)+/;
 
 /** Lines where the copy of the original message begins; the notice is what comes before. */
 const ORIGINAL_STARTS = [
@@ -36,8 +35,7 @@ const HEADER_LEAD = new Set([114, 100, 109]);
 function leadingChar(text: string, from: number, to: number): number {
   for (let k = from; k < to; k++) {
     const c = text.charCodeAt(k);
-    if (c === 32 || (c >= 9 && c <= 13) || c === 160) continue;
-    if (c > 255 && /\s/.test(text[k] as string)) continue;
+    if (isWhiteSpace(c)) continue;
     return c >= 65 && c <= 90 ? c | 0x20 : c;
   }
   return -1;
@@ -79,7 +77,7 @@ function addressLead(line: string): { address: string; rest: string } | null {
     /^\s*(?:(?:RCPT TO|Recipient(?: address)?|Original-Recipient|Failed Recipient|Address)\s*:\s*)?(?:"[^"]*"\s*)?<?([^\s<>()"]+@[^\s<>()":,;\][]+)>?(.*)$/i.exec(
       line,
     );
-  if (!m || !ADDR.test(m[1] ?? '')) return null;
+  if (!m || findAddresses(m[1] ?? '').length === 0) return null;
   return { address: (m[1] ?? '').replace(/\.+$/, ''), rest: m[2] ?? '' };
 }
 

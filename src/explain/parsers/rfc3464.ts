@@ -5,9 +5,10 @@
  * Security: the report is untrusted text; fields are only read as strings, never trusted to
  * be well formed (a missing Status or a Diagnostic-Code without a type is normal in the wild).
  */
-import { collapseSpace } from '../collapse-space.js';
+
 import { decodeWords, field, splitHeaders } from '../mime.js';
 import type { RawRecipient } from '../types.js';
+import { collapseSpace } from '../white-space.js';
 
 export interface DeliveryStatus {
   reportingMta?: string;
