@@ -9,7 +9,10 @@ export interface ProviderCode {
   /** The provider's code number, as it appears after "OFR_" or "OFRnnn_". */
   code: string;
   reason: Reason;
-  /** A reply seen in real bounces (or the provider's documented wording). */
+  /**
+   * A reply in the form the provider sends: its real wording where a bounce showed it (the
+   * comment above the entry quotes it), else the documented code in that form.
+   */
   example: string;
 }
 
