@@ -49,46 +49,17 @@ function parseMessage(text: string, depth: number): BounceReport | null {
   const original = originalHeaders(parts);
 
   const fb = findFeedback(root, parts);
-  if (fb) {
-    const recipients = (fb.recipients.length ? fb.recipients : ['']).map(
-      (address): BouncedRecipient => ({
-        address,
-        status: '',
-        replyCode: '',
-        reason: 'feedback',
-        hard: false,
-        diagnostic: '',
-        parser: 'arf',
-        feedbackType: fb.feedbackType,
-      }),
-    );
-    return withOriginal({ kind: 'feedback', recipients }, original);
-  }
+  if (fb) return withOriginal(feedbackReport(fb.recipients, fb.feedbackType, 'arf'), original);
 
-  const dsnParts = parts.filter((p) => DSN_TYPE.test(p.type));
-  const outerText = outer
-    .filter((p) => p.type.startsWith('text/') && !ORIGINAL_TYPE.test(p.type) && !DSN_TYPE.test(p.type))
-    .filter((p) => p.type !== 'text/html' || !hasPlainTwin(p, outer))
-    .map((p) => (p.type === 'text/html' ? stripHtml(p.body) : p.body))
-    .join('\n\n');
+  // Arrays here and in the parsers are built with push, not map or filter: see recipientsFromNotice.
+  const dsnParts: MimePart[] = [];
+  for (const p of parts) if (DSN_TYPE.test(p.type)) dsnParts.push(p);
+  const outerText = ownWords(outer);
   let notice = noticeOnly(outerText);
   if (!notice.trim()) notice = noticeOnly(root.body);
   const ses = dsnParts.length === 0 ? findSesNotice(outerText || root.body) : null;
-  if (ses?.kind === 'feedback') {
-    const recipients = (ses.recipients.length ? ses.recipients : ['']).map(
-      (address): BouncedRecipient => ({
-        address,
-        status: '',
-        replyCode: '',
-        reason: 'feedback',
-        hard: false,
-        diagnostic: '',
-        parser: 'amazonses',
-        feedbackType: ses.feedbackType,
-      }),
-    );
-    return withOriginal({ kind: 'feedback', recipients }, original);
-  }
+  if (ses?.kind === 'feedback')
+    return withOriginal(feedbackReport(ses.recipients, ses.feedbackType, 'amazonses'), original);
   const subject = decodeWords(header(root, 'subject') ?? '');
   const from = decodeWords(header(root, 'from') ?? '');
   const bounceLike =
@@ -150,14 +121,14 @@ function parseMessage(text: string, depth: number): BounceReport | null {
       notice.slice(notice.search(/^(?:reporting-mta|final-recipient|original-recipient|action):/im)),
     ).recipients;
   }
-  const failed = root.headers.get('x-failed-recipients')?.flatMap((v) => addressesIn(v));
+  const failed = failedRecipients(root);
   if (raws.length === 0) {
     if (!bounceLike) return depth < 2 ? forwardedBounce(parts, depth) : null;
     parser = mtaSignature(notice);
     raws = recipientsFromTranscript(notice);
     if (raws.length) parser = 'sendmail';
     else raws = recipientsFromNotice(notice, { exclude, known: failed?.length ? failed : undefined });
-    if (raws.length === 0 && failed?.length) raws = failed.map((address) => ({ address, diagnostic: '' }));
+    if (raws.length === 0 && failed?.length) for (const address of failed) raws.push({ address, diagnostic: '' });
     if (raws.length === 0) {
       const to = addressesIn(original?.to ?? '')[0];
       if (!to) return null;
@@ -166,9 +137,10 @@ function parseMessage(text: string, depth: number): BounceReport | null {
   } else {
     // Enrich DSN records whose own words say nothing with the per-recipient words of the
     // human-readable part (read only then: most DSNs need nothing from it).
-    const vague = raws.filter((r) => !r.diagnostic || !reasonFromText(r.diagnostic));
-    const blocks = vague.length ? recipientsFromNotice(notice, { exclude, known: raws.map((r) => r.address) }) : [];
-    for (const r of vague) {
+    let blocks: RawRecipient[] | undefined;
+    for (const r of raws) {
+      if (r.diagnostic && reasonFromText(r.diagnostic)) continue;
+      blocks ??= recipientsFromNotice(notice, { exclude, known: addressesOf(raws) });
       const block = blocks.find((b) => b.address.toLowerCase() === r.address.toLowerCase());
       if (block) r.diagnostic = r.diagnostic ? `${r.diagnostic} ${block.diagnostic}` : block.diagnostic;
     }
@@ -179,11 +151,57 @@ function parseMessage(text: string, depth: number): BounceReport | null {
       r.hint ??= 'rejected';
   }
   const facts = new NoticeFacts(notice, isReceiptRuleBounce(mta));
-  const recipients = raws.map((r) => finish(r, facts, parser, raws.length === 1));
+  const recipients: BouncedRecipient[] = [];
+  for (const r of raws) recipients.push(finish(r, facts, parser, raws.length === 1));
   const delivered = recipients.length > 0 && recipients.every((r) => r.reason === 'delivered');
   const report: BounceReport = { kind: delivered ? 'delivered' : 'bounce', recipients };
   if (mta) report.mta = mta;
   return withOriginal(report, original);
+}
+
+/** A feedback report (ARF, or an Amazon SES complaint): one entry per reported recipient, or one without an address. */
+function feedbackReport(addresses: string[], feedbackType: string, parser: string): BounceReport {
+  const recipients: BouncedRecipient[] = [];
+  for (const address of addresses.length ? addresses : ['']) {
+    recipients.push({
+      address,
+      status: '',
+      replyCode: '',
+      reason: 'feedback',
+      hard: false,
+      diagnostic: '',
+      parser,
+      feedbackType,
+    });
+  }
+  return { kind: 'feedback', recipients };
+}
+
+/** The bounce's own words: its text parts outside attached messages and reports; HTML only without a plain twin. */
+function ownWords(outer: MimePart[]): string {
+  let text: string | undefined;
+  for (const p of outer) {
+    if (!p.type.startsWith('text/') || ORIGINAL_TYPE.test(p.type) || DSN_TYPE.test(p.type)) continue;
+    if (p.type === 'text/html' && hasPlainTwin(p, outer)) continue;
+    const words = p.type === 'text/html' ? stripHtml(p.body) : p.body;
+    text = text === undefined ? words : `${text}\n\n${words}`;
+  }
+  return text ?? '';
+}
+
+/** The addresses of X-Failed-Recipients (Exim), or undefined without the field. */
+function failedRecipients(root: MimePart): string[] | undefined {
+  const values = root.headers.get('x-failed-recipients');
+  if (!values) return undefined;
+  const out: string[] = [];
+  for (const v of values) for (const a of addressesIn(v)) out.push(a);
+  return out;
+}
+
+function addressesOf(raws: RawRecipient[]): string[] {
+  const out: string[] = [];
+  for (const r of raws) out.push(r.address);
+  return out;
 }
 
 /** Codes, reason and hard/soft for one extracted recipient. */

@@ -53,7 +53,9 @@ export function findSesNotice(text: string): SesNotice | null {
   if (type === 'Bounce') {
     const b = obj(doc.bounce);
     const hint = SUBTYPE[str(b.bounceSubType)];
-    const recipients = arr(b.bouncedRecipients).map((x) => {
+    // Arrays built with push, as the parser's others (see recipientsFromNotice).
+    const recipients: RawRecipient[] = [];
+    for (const x of arr(b.bouncedRecipients)) {
       const r = obj(x);
       const raw: RawRecipient = {
         address: str(r.emailAddress),
@@ -62,26 +64,23 @@ export function findSesNotice(text: string): SesNotice | null {
       if (/^[245]\.\d{1,3}\.\d{1,3}$/.test(str(r.status))) raw.status = str(r.status);
       if (str(r.action)) raw.action = str(r.action).toLowerCase();
       if (!raw.diagnostic && hint) raw.hint = hint;
-      return raw;
-    });
+      recipients.push(raw);
+    }
     const mta = str(b.reportingMTA).replace(/^\s*dns;\s*/i, '');
     return mta ? { kind: 'bounce', recipients, reportingMta: mta } : { kind: 'bounce', recipients };
   }
   if (type === 'Complaint') {
     const c = obj(doc.complaint);
-    return {
-      kind: 'feedback',
-      recipients: arr(c.complainedRecipients).map((x) => str(obj(x).emailAddress)),
-      feedbackType: str(c.complaintFeedbackType) || 'abuse',
-    };
+    const recipients: string[] = [];
+    for (const x of arr(c.complainedRecipients)) recipients.push(str(obj(x).emailAddress));
+    return { kind: 'feedback', recipients, feedbackType: str(c.complaintFeedbackType) || 'abuse' };
   }
   if (type === 'Delivery') {
     const d = obj(doc.delivery);
     const response = str(d.smtpResponse);
-    return {
-      kind: 'delivered',
-      recipients: arr(d.recipients).map((a) => ({ address: str(a), diagnostic: response, action: 'delivered' })),
-    };
+    const recipients: RawRecipient[] = [];
+    for (const a of arr(d.recipients)) recipients.push({ address: str(a), diagnostic: response, action: 'delivered' });
+    return { kind: 'delivered', recipients };
   }
   return null;
 }

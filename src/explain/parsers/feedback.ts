@@ -28,7 +28,8 @@ export function findFeedback(root: MimePart, parts: MimePart[]): Feedback | null
     const { headers } = splitHeaders(`${fields.trim()}\n\n`, true);
     const type = (headers.get('feedback-type')?.[0] ?? 'other').trim().toLowerCase();
     const rcpt = headers.get('original-rcpt-to') ?? headers.get('removal-recipient') ?? [];
-    const list = rcpt.flatMap((v) => addressesIn(v));
+    const list: string[] = [];
+    for (const v of rcpt) for (const a of addressesIn(v)) list.push(a);
     return { feedbackType: type, recipients: list.length ? list : originalTo(original) };
   }
   const subject = decodeWords(header(root, 'subject') ?? '');

@@ -96,62 +96,96 @@ export interface NoticeOptions {
 /** One record per failed recipient found in the notice text. */
 export function recipientsFromNotice(notice: string, opts: NoticeOptions): RawRecipient[] {
   // Long lines are cut: an address or an error never needs more, and it bounds the scans.
-  const lines = notice
-    .split('\n')
-    .slice(0, MAX_LINES)
-    .map((l) => (l.length > MAX_LINE ? l.slice(0, MAX_LINE) : l));
-  const found: Array<{ address: string; line: number; rest: string }> = [];
-  const knownLc = opts.known?.map((a) => a.toLowerCase());
-  lines.forEach((line, i) => {
+  // Plain loops over arrays made by split and push (here and in the callers): an array made by
+  // map or filter gets another hidden class once the code that makes it is optimised, and each
+  // new one deoptimises the code that reads it, for dozens of passes in a long batch.
+  const lines = notice.split('\n', MAX_LINES);
+  for (let i = 0; i < lines.length; i++) {
+    const l = lines[i] as string;
+    if (l.length > MAX_LINE) lines[i] = l.slice(0, MAX_LINE);
+  }
+  const found: FoundAddress[] = [];
+  const knownLc = opts.known ? lowerCased(opts.known) : undefined;
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] as string;
     // Transcript lines (">>> RCPT TO:<x>") name the recipient but carry the command, not the error.
-    if (!line.includes('@') || /^\s*>>>/.test(line)) return;
+    if (!line.includes('@') || /^\s*>>>/.test(line)) continue;
     const lead = addressLead(line);
-    if (!lead) return;
+    if (!lead) continue;
     const lc = lead.address.toLowerCase();
-    if (opts.exclude.has(lc) || isSystemAddress(lc)) return;
-    if (knownLc && !knownLc.includes(lc)) return;
-    if (found.some((f) => f.address.toLowerCase() === lc && i - f.line <= 2)) return;
+    if (!wanted(lc, opts.exclude, knownLc) || foundWithin(found, lc, i, 2)) continue;
     found.push({ address: lead.address, line: i, rest: lead.rest });
-  });
+  }
   if (found.length === 0) {
     // "... to the following recipient: x@y", "Delivery failed 20 attempts: x@y": an address inside a sentence.
-    lines.forEach((line, i) => {
-      if (!line.includes('@')) return;
+    for (let i = 0; i < lines.length; i++) {
+      const line = lines[i] as string;
+      if (!line.includes('@')) continue;
       for (const m of findAddresses(line)) {
         const a = m.address.replace(/^["']|[.]$/g, '');
         const lc = a.toLowerCase();
-        if (opts.exclude.has(lc) || isSystemAddress(lc)) continue;
-        if (knownLc && !knownLc.includes(lc)) continue;
-        if (found.some((f) => f.address.toLowerCase() === lc)) continue;
+        if (!wanted(lc, opts.exclude, knownLc) || foundWithin(found, lc, i, Number.POSITIVE_INFINITY)) continue;
         found.push({ address: a, line: i, rest: line.slice(m.index + m.address.length) });
       }
-    });
+    }
   }
   const out: RawRecipient[] = [];
   const seen = new Map<string, RawRecipient>();
-  found.forEach((f, k) => {
+  for (let k = 0; k < found.length; k++) {
+    const f = found[k] as FoundAddress;
     const next = found[k + 1]?.line ?? lines.length;
-    const block: string[] = [f.rest.replace(/^[\s:>.]+/, '')];
-    for (let i = f.line + 1; i < next && i < f.line + 12; i++) {
-      const line = lines[i] ?? '';
-      if (!line.trim()) {
-        if (block.join('').trim()) break;
-        continue;
-      }
-      block.push(line.trim());
-    }
-    const diagnostic = collapseSpace(block.join(' ')).trim();
+    const diagnostic = collapseSpace(blockBelow(f, lines, next)).trim();
     const lc = f.address.toLowerCase();
     const prev = seen.get(lc);
     // The same address twice (a notice in two languages): keep the longer explanation.
     if (prev) {
       if (diagnostic.length > prev.diagnostic.length && codeIn(diagnostic)) prev.diagnostic = diagnostic;
-      return;
+      continue;
     }
     const r: RawRecipient = { address: f.address, diagnostic };
     seen.set(lc, r);
     out.push(r);
-  });
+  }
+  return out;
+}
+
+interface FoundAddress {
+  address: string;
+  line: number;
+  rest: string;
+}
+
+/** Not excluded, not a system address, and one of the known recipients when they are known. */
+function wanted(lc: string, exclude: Set<string>, knownLc: string[] | undefined): boolean {
+  if (exclude.has(lc) || isSystemAddress(lc)) return false;
+  return !knownLc || knownLc.includes(lc);
+}
+
+/** Whether the address was found already, at most `lines` lines above line `at`. */
+function foundWithin(found: FoundAddress[], lc: string, at: number, lines: number): boolean {
+  for (const f of found) if (f.address.toLowerCase() === lc && at - f.line <= lines) return true;
+  return false;
+}
+
+/** The words after an address and on the lines below it, up to the next address or a blank line after text. */
+function blockBelow(f: FoundAddress, lines: string[], next: number): string {
+  let block = f.rest.replace(/^[\s:>.]+/, '');
+  let text = block.trim() !== '';
+  for (let i = f.line + 1; i < next && i < f.line + 12; i++) {
+    const line = (lines[i] ?? '').trim();
+    if (!line) {
+      if (text) break;
+      continue;
+    }
+    block += ` ${line}`;
+    text = true;
+  }
+  return block;
+}
+
+function lowerCased(list: string[]): string[] {
+  const out: string[] = [];
+  for (const a of list) out.push(a.toLowerCase());
   return out;
 }
 
@@ -161,5 +195,7 @@ function codeIn(s: string): boolean {
 
 /** Every address in a text, lower-cased. */
 export function addressesIn(text: string): string[] {
-  return findAddresses(text).map((m) => m.address.toLowerCase());
+  const out: string[] = [];
+  for (const m of findAddresses(text)) out.push(m.address.toLowerCase());
+  return out;
 }
