@@ -74,6 +74,15 @@ describe('classifyReply', () => {
   it('says onhold when nothing is known', () => {
     assert.deepEqual(classifyReply({ text: 'something went wrong' }), { reason: 'onhold', hard: false });
   });
+  it('tells a sending quota per day from a full mailbox', () => {
+    assert.equal(classifyReply({ text: '550 5.7.1 Sender exceeded the daily quota' }).reason, 'speeding');
+    assert.equal(classifyReply({ text: '452 4.2.2 Mailbox quota exceeded' }).reason, 'mailboxfull');
+    assert.equal(classifyReply({ text: '552 5.2.2 Quota exceeded' }).reason, 'mailboxfull');
+  });
+  it('takes a malformed address as a bad recipient, but not under a sender code', () => {
+    assert.equal(classifyReply({ text: '550 5.1.3 malformed address: <a@b@example.org>' }).reason, 'userunknown');
+    assert.equal(classifyReply({ text: '501 5.1.7 malformed address' }).reason, 'rejected');
+  });
   it('marks a null MX refusal as hard only when permanent', () => {
     assert.deepEqual(classifyReply({ code: 556, enhanced: '5.1.10', text: 'Recipient address has null MX' }), {
       reason: 'notaccept',

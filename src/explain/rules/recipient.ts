@@ -30,6 +30,14 @@ export const recipientRules: TextRule[] = [
     example: '550 5.1.1 <kijitora@example.jp>: Recipient address rejected: User unknown in local recipient table',
     text: /\buser(?:name)? (?:is )?unknown|unknown (?:user|recipient|local[- ]part|mailbox|address)|\binvalid (?:user|recipient|mailbox|address)\b|no (?:such )?(?:user|recipient|mailbox|account)\b|no mail-?box here|(?:does not|doesn'?t) have (?:a|an) (?:mailbox|account)|(?:recipient|user|mailbox|account|address|addressee)(?: address)? (?:does not|doesn'?t|did not) exist|(?:user|mailbox|recipient|account) not (?:found|known|exist|listed)|not a (?:valid|known) (?:user|recipient|mailbox)|unrouteable address|recipient (?:address )?rejected: (?:user unknown|undeliverable address|access denied)|address couldn'?t be found|couldn'?t find (?:the |that )?(?:recipient|address|mailbox)|(?:recipient|user|address) (?:is )?(?:unknown|invalid)\b|mailbox (?:is )?unavailable|mailbox unavailable|address (?:does not|doesn'?t) exist|no longer (?:valid|available|exists)|bad destination mailbox|unknown or illegal (?:user|alias)|undeliverable address|recipient not found|the email account that you tried to reach does not exist|the recipient name is not recognized|directory of users|ディレクトリのリストにありません|not listed in (?:public name & address book|domino directory)|no such (?:person|address)|this user doesn'?t have|unknown address|unknown e-?mail address|存在しません|該当するユーザーがいません|addressee unknown|recipient unknown|mailbox not found|no mailbox here/,
   },
+  // <neko@example.net>: malformed address: <neko@example.net> may not follow kijitora@example.com
+  //   (Exim: a recipient address that is not an address; RFC 3463 X.1.3. Not for the sender: X.1.7)
+  {
+    reason: 'userunknown',
+    example: '550 5.1.3 <neko@example.net>: malformed address: <neko@example.net> may not follow kijitora@example.com',
+    text: /malformed (?:recipient |destination )?address|bad (?:recipient|destination) (?:mailbox )?address syntax/,
+    status: /^(?![245]\.1\.[78]$)/,
+  },
   // 552 5.2.2 <kijitora@example.jp>: Mailbox full
   // 452 4.2.2 Over quota
   {

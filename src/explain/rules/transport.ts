@@ -33,11 +33,20 @@ export const transportRules: TextRule[] = [
     example: '421 4.7.0 Too many concurrent SMTP connections from this IP address; please try again later.',
     text: /too many (?:concurrent |simultaneous )?(?:smtp )?(?:connections|sessions|recipients|rcpt)|connection limit|recipients? (?:limit|count) exceeded|max(?:imum)? (?:number of )?(?:connections|recipients)|too many (?:hops|messages in)|exceeded the maximum number of recipients/,
   },
+  // 554 neko-22.nyaan.r.example.net : CAT : neko22 : CAT : You've reached your daily relay quota - 203.0.113.0
+  // A quota per hour or day is a sending rate, not a full mailbox: tried before the mailbox rules
+  // (classify.ts), whose "exceeded ... quota" would take it.
+  {
+    reason: 'speeding',
+    example:
+      "554 neko-22.nyaan.r.example.net : CAT : neko22 : CAT : You've reached your daily relay quota - 203.0.113.0",
+    text: /(?:reached|exceeded) (?:your |the |its )?(?:hourly|daily|sending|relay) (?:\w+ )?(?:limit|quota)/,
+  },
   // 450 4.7.1 Sending rate exceeded; please slow down
   {
     reason: 'speeding',
     example: '450 4.7.1 Sending rate exceeded; please slow down',
-    text: /rate (?:limit(?:ed)?|exceeded)|too (?:fast|many messages)|slow down|(?:sending|message) rate|throttl|exceeded (?:the )?(?:hourly|daily) (?:limit|quota)/,
+    text: /rate (?:limit(?:ed)?|exceeded)|too (?:fast|many messages)|slow down|(?:sending|message) rate|throttl/,
   },
   // 550 5.4.312 Message expired, DNS query failed
   // Deferred: Name server: example.co.jp.: host name lookup failure
