@@ -55,6 +55,25 @@ describe('the 553 replies of issue #5', () => {
   }
 });
 
+/** Replies quoted above the rules as further examples (rules/*.ts): each must give its rule's reason too. */
+const MORE_REPLIES: Array<[string, string]> = [
+  [
+    "550 SC-004 (COL0-MC1-F1) Unfortunately, messages from 192.0.2.22 weren't sent. We recommend that you contact your Internet service provider.",
+    'blocked',
+  ],
+  ['550 5.7.0 <shironeko@example.jp>... Please use the smtp server of your ISP.', 'blocked'],
+  ['<neko@example.net>: malformed address: <neko@example.net> may not follow kijitora@example.com', 'userunknown'],
+  ["554 nyaan.example.net : You've reached your daily relay quota - 203.0.113.0", 'speeding'],
+];
+
+describe('further example replies', () => {
+  for (const [line, reason] of MORE_REPLIES) {
+    it(`"${line}" is ${reason}`, () => {
+      assert.equal(classifyReply({ text: line }).reason, reason);
+    });
+  }
+});
+
 describe('classifyReply', () => {
   it('takes code and enhanced code given separately', () => {
     assert.deepEqual(classifyReply({ code: 550, enhanced: '5.1.1', text: 'Recipient address rejected' }), {

@@ -43,11 +43,14 @@ export const sendingHostRules: TextRule[] = [
   },
   // 554 5.7.1 Service unavailable; Client host [192.0.2.1] blocked using zen.spamhaus.org
   // 550 5.7.1 Your IP address 192.0.2.1 is listed in our blocklist
+  // 550 SC-004 (COL0-MC1-F1) Unfortunately, messages from 192.0.2.22 weren't sent. [...] too many
+  //   unwanted messages have been sent from the following IP address above. (Outlook.com's block
+  //   notices SC-001 to SC-004 and DY-001 all start "messages from <ip> weren't sent".)
   // 550 5.7.0 <shironeko@example.jp>... Please use the smtp server of your ISP.
   //   (a dynamic address sending straight to the MX: the host is refused, not the sender address)
   {
     reason: 'blocked',
     example: '554 5.7.1 Service unavailable; Client host [192.0.2.1] blocked using zen.spamhaus.org',
-    text: /\b(?:black|block|deny|dnsbl|rbl|ban)[ -]?list|blocked using|listed (?:in|at|on|by)|\bspamhaus|spamcop|sorbs|barracuda|client host .*(?:rejected|blocked|refused)|(?:your|the|sending|client)? ?(?:ip|host|server|network|domain|connection)(?: address)? (?:\S+ )?(?:has been |is |was )?(?:blocked|blacklisted|blocklisted|banned|not allowed|rejected|refused|denied)|(?:helo|ehlo)(?: command)? (?:rejected|refused|name|argument)|access denied|connection (?:refused|rejected|denied) (?:by|from|due)|not accept(?:ing)? (?:mail|connections?|email) from|rejected because of (?:your|the) ip|poor ip|dynamic (?:ip|address|pool)|dynamically[- ]assigned|dial-?up|residential|hosts? blocked|too many (?:invalid|unknown) recipients|refused to talk|your access to this mail system has been rejected|blocked by|temporarily deferred|you have been blocked|invalid ip for sending|\(bl\)|has been blocked|use (?:the )?(?:smtp|mail|outgoing) (?:server|relay) of your (?:isp|provider)|use your (?:isp|provider)'?s? (?:smtp|mail|outgoing) (?:server|relay)/,
+    text: /\b(?:black|block|deny|dnsbl|rbl|ban)[ -]?list|blocked using|listed (?:in|at|on|by)|\bspamhaus|spamcop|sorbs|barracuda|client host .*(?:rejected|blocked|refused)|(?:your|the|sending|client)? ?(?:ip|host|server|network|domain|connection)(?: address)? (?:\S+ )?(?:has been |is |was )?(?:blocked|blacklisted|blocklisted|banned|not allowed|rejected|refused|denied)|(?:helo|ehlo)(?: command)? (?:rejected|refused|name|argument)|access denied|connection (?:refused|rejected|denied) (?:by|from|due)|not accept(?:ing)? (?:mail|connections?|email) from|rejected because of (?:your|the) ip|poor ip|dynamic (?:ip|address|pool)|dynamically[- ]assigned|dial-?up|residential|hosts? blocked|too many (?:invalid|unknown) recipients|refused to talk|your access to this mail system has been rejected|blocked by|temporarily deferred|you have been blocked|invalid ip for sending|\(bl\)|has been blocked|messages from \S+ (?:weren'?t|were not) sent|use (?:the )?(?:smtp|mail|outgoing) (?:server|relay) of your (?:isp|provider)|use your (?:isp|provider)'?s? (?:smtp|mail|outgoing) (?:server|relay)/,
   },
 ];
