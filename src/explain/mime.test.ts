@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { decodeQuotedPrintable, decodeWords, flatten, parseMime, splitHeaders } from './mime.js';
+import { bytesToText, decodeQuotedPrintable, decodeWords, flatten, parseMime, splitHeaders } from './mime.js';
 
 describe('parseMime', () => {
   it('splits a multipart and decodes base64 and quoted-printable parts', () => {
@@ -62,6 +62,11 @@ describe('parseMime', () => {
 describe('decoders', () => {
   it('decodes RFC 2047 encoded words, adjacent words joined', () => {
     assert.equal(decodeWords('=?UTF-8?B?TnlhYW4=?= =?ISO-8859-1?Q?caf=E9?='), 'Nyaancafé');
+  });
+  it('decodes ISO-2022-JP, and UTF-8 text mislabelled as ISO-2022-JP as UTF-8', () => {
+    const jis = Buffer.from('1b2442244b246324731b2842', 'hex'); // "にゃん" in ISO-2022-JP
+    assert.equal(bytesToText(jis, 'ISO-2022-JP'), 'にゃん');
+    assert.equal(bytesToText(Buffer.from('にゃん'), 'ISO-2022-JP'), 'にゃん');
   });
   it('leaves a broken quoted-printable escape as it is', () => {
     assert.equal(decodeQuotedPrintable('a=ZZb=4').toString('latin1'), 'a=ZZb=4');
