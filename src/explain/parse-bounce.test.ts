@@ -101,6 +101,19 @@ describe('parseBounce', () => {
     });
   });
 
+  it('takes a local delivery program failure (X-Unix) as a mailer error unless its output names the cause', () => {
+    const local = (output: string) =>
+      parseBounce(
+        dsn(
+          'message/delivery-status',
+          `Final-Recipient: rfc822; bob@example.net\r\nAction: failed\r\nStatus: 5.3.0\r\nDiagnostic-Code: x-unix; ${output}`,
+          'The mail system',
+        ),
+      )?.recipients[0]?.reason;
+    assert.equal(local('Command died with status 1: "/usr/bin/procmail"'), 'mailererror');
+    assert.equal(local('Quota exceeded message delivery failed to /var/mail/box/bob/INBOX'), 'mailboxfull');
+  });
+
   it('reads message/global-delivery-status (RFC 6533) the same way', () => {
     const report = parseBounce(
       dsn(
