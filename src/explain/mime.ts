@@ -36,7 +36,7 @@ const MAX_DEPTH = 8;
  * The fields read of an attached message (the returned original): its type, and what the
  * report names of it. Its Received and DKIM lines, often most of the block, are not built.
  */
-const ORIGINAL_FIELDS: ReadonlySet<string> = new Set(['content-type', 'message-id', 'subject', 'from', 'to']);
+export const ORIGINAL_FIELDS: ReadonlySet<string> = new Set(['content-type', 'message-id', 'subject', 'from', 'to']);
 const MAX_PARTS = 200;
 
 /** First value of a header, or undefined. */

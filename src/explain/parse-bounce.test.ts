@@ -145,15 +145,52 @@ describe('parseBounce', () => {
       '',
       '------ This is a copy of the message, including all the headers. ------',
       '',
+      'Return-path: <alice@example.org>',
+      'Received: from alice by relay.example.org with local (Exim 4.96)',
+      '\tid 1qAbCd-000123-Xy',
       'From: alice@example.org',
       'To: carol@elsewhere.example',
+      'Subject: =?UTF-8?Q?caf=C3=A9?=',
+      'Message-Id: <E1qAbCd-000123-Xy@relay.example.org>',
+      '',
+      'See you there.',
       '',
     ].join('\n');
-    const r = parseBounce(Buffer.from(raw))?.recipients[0];
+    const report = parseBounce(Buffer.from(raw));
+    const r = report?.recipients[0];
     assert.deepEqual(
       [r?.address, r?.reason, r?.status, r?.replyCode, r?.command, r?.remoteMta, r?.parser],
       ['carol@elsewhere.example', 'norelaying', '5.7.1', '553', 'RCPT', 'mx.elsewhere.example', 'exim'],
     );
+    // The copy below the marker line is the original: the delivery log links the notice by its Message-ID.
+    assert.deepEqual(report?.original, {
+      messageId: '<E1qAbCd-000123-Xy@relay.example.org>',
+      subject: 'café',
+      from: 'alice@example.org',
+      to: 'carol@elsewhere.example',
+    });
+  });
+
+  it('takes the original from a header block that follows the notice without a marker line', () => {
+    const raw = [
+      'From: MAILER-DAEMON@mx.example.org',
+      'Subject: failure notice',
+      '',
+      "Hi. This is the qmail-send program at mx.example.org. I'm afraid I wasn't able to deliver your message.",
+      '',
+      '<carol@elsewhere.example>:',
+      'Sorry, no mailbox here by that name. (#5.1.1)',
+      '',
+      'Return-Path: <alice@example.org>',
+      'Received: (qmail 1234 invoked by uid 1000); 1 Nov 2026 10:00:00 -0000',
+      'Message-ID: <q1@example.org>',
+      'To: carol@elsewhere.example',
+      '',
+      'body',
+    ].join('\n');
+    const report = parseBounce(Buffer.from(raw));
+    assert.equal(report?.recipients[0]?.reason, 'userunknown');
+    assert.deepEqual(report?.original, { messageId: '<q1@example.org>', to: 'carol@elsewhere.example' });
   });
 
   it('reads a bounce that a user forwarded as an attachment', () => {

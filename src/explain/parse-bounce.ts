@@ -8,7 +8,16 @@
  * input, bounded work (MIME depth/part limits, line limits in the extractors).
  */
 import { decideReason, isHard, mayGiveReason, reasonFromStatus, reasonFromText, startMessage } from './classify.js';
-import { decodeWords, field, flatten, header, type MimePart, parseMime, splitHeaders } from './mime.js';
+import {
+  decodeWords,
+  field,
+  flatten,
+  header,
+  type MimePart,
+  ORIGINAL_FIELDS,
+  parseMime,
+  splitHeaders,
+} from './mime.js';
 import { findSesNotice } from './parsers/amazon-ses-json.js';
 import { isAutoReply } from './parsers/auto-reply.js';
 import { findFeedback } from './parsers/feedback.js';
@@ -46,7 +55,7 @@ function parseMessage(text: string, depth: number): BounceReport | null {
   const root = parseMime(text);
   const parts = flatten(root);
   const outer = outerParts(root);
-  const original = originalHeaders(parts);
+  let original = originalHeaders(parts);
 
   const fb = findFeedback(root, parts);
   if (fb) return withOriginal(feedbackReport(fb.recipients, fb.feedbackType, 'arf'), original);
@@ -55,8 +64,13 @@ function parseMessage(text: string, depth: number): BounceReport | null {
   const dsnParts: MimePart[] = [];
   for (const p of parts) if (DSN_TYPE.test(p.type)) dsnParts.push(p);
   const outerText = ownWords(outer);
+  let noticeSource = outerText;
   let notice = noticeOnly(outerText);
-  if (!notice.trim()) notice = noticeOnly(root.body);
+  if (!notice.trim()) {
+    noticeSource = root.body;
+    notice = noticeOnly(root.body);
+  }
+  original ??= inlineOriginal(noticeSource, notice);
   const ses = dsnParts.length === 0 ? findSesNotice(outerText || root.body) : null;
   if (ses?.kind === 'feedback')
     return withOriginal(feedbackReport(ses.recipients, ses.feedbackType, 'amazonses'), original);
@@ -368,7 +382,26 @@ function forwardedBounce(parts: MimePart[], depth: number, onlyReports = false):
 function originalHeaders(parts: MimePart[]): OriginalHeaders | undefined {
   const part = parts.find((p) => ORIGINAL_TYPE.test(p.type));
   if (!part) return undefined;
-  const h = part.children[0]?.headers ?? splitHeaders(part.body).headers;
+  return originalFrom(part.children[0]?.headers ?? splitHeaders(part.body).headers);
+}
+
+/**
+ * The returned message copied into the notice's own text below a marker line (Exim's "------ This
+ * is a copy of the message, including all the headers. ------", qmail's "--- Below this line is a
+ * copy of the message.") or right after it (noticeOnly cut there): its header block, when it has one.
+ */
+function inlineOriginal(text: string, notice: string): OriginalHeaders | undefined {
+  if (notice.length >= text.length) return undefined;
+  let rest = text.slice(notice.length + 1);
+  // The marker line, then blank lines, up to the first field.
+  if (!FIELD_LINE.test(rest)) rest = rest.slice(rest.indexOf('\n') + 1).replace(/^(?:[ \t]*\n)+/, '');
+  if (!FIELD_LINE.test(rest)) return undefined;
+  return originalFrom(splitHeaders(rest, false, ORIGINAL_FIELDS).headers);
+}
+
+const FIELD_LINE = /^[\x21-\x39\x3b-\x7e]+:/;
+
+function originalFrom(h: Map<string, string[]>): OriginalHeaders | undefined {
   const o: OriginalHeaders = {};
   const id = decodedField(h, 'message-id');
   if (id) o.messageId = id;
