@@ -64,6 +64,8 @@ const MORE_REPLIES: Array<[string, string]> = [
   ['550 5.7.0 <shironeko@example.jp>... Please use the smtp server of your ISP.', 'blocked'],
   ['<neko@example.net>: malformed address: <neko@example.net> may not follow kijitora@example.com', 'userunknown'],
   ["554 nyaan.example.net : You've reached your daily relay quota - 203.0.113.0", 'speeding'],
+  ['554 5.4.6 Too many hops', 'networkerror'],
+  ['Message has exceeded maximum hop count', 'networkerror'],
 ];
 
 describe('further example replies', () => {

@@ -31,7 +31,7 @@ export const transportRules: TextRule[] = [
   {
     reason: 'toomanyconn',
     example: '421 4.7.0 Too many concurrent SMTP connections from this IP address; please try again later.',
-    text: /too many (?:concurrent |simultaneous )?(?:smtp )?(?:connections|sessions|recipients|rcpt)|connection limit|recipients? (?:limit|count) exceeded|max(?:imum)? (?:number of )?(?:connections|recipients)|too many (?:hops|messages in)|exceeded the maximum number of recipients/,
+    text: /too many (?:concurrent |simultaneous )?(?:smtp )?(?:connections|sessions|recipients|rcpt)|connection limit|recipients? (?:limit|count) exceeded|max(?:imum)? (?:number of )?(?:connections|recipients)|too many messages in|exceeded the maximum number of recipients/,
   },
   // 554 neko-22.nyaan.r.example.net : CAT : neko22 : CAT : You've reached your daily relay quota - 203.0.113.0
   // A quota per hour or day is a sending rate, not a full mailbox: tried before the mailbox rules
@@ -70,10 +70,11 @@ export const transportRules: TextRule[] = [
   },
   // Sorry, I wasn't able to establish an SMTP connection. (#4.4.1)
   // 421 example.org (smtp)... Deferred: Connection timed out
+  // 554 5.4.6 Too many hops (a routing loop, RFC 3463 X.4.6: not a connection limit)
   {
     reason: 'networkerror',
     example: "Sorry, I wasn't able to establish an SMTP connection. (#4.4.1)",
-    text: /connection (?:timed out|refused|reset|closed|lost|dropped)|(?:establish|open) (?:an )?(?:smtp )?connection|network (?:is )?unreachable|no route to host|(?:host|server) (?:is )?unreachable|routing loop|mail (?:loops|loop) back|loop(?:s)? (?:back )?(?:detected|to myself)|too many hops|hop count exceeded|dns (?:lookup|query|resolution) (?:failed|error|timed out)|temporary dns|could not connect|failed to connect|conversation with .* timed out|lost connection|timeout (?:while|waiting)|read timeout|timed out while|unable to connect|forwarded more than the maximum|not reachable|malformed (?:or unexpected )?name server reply|name server (?:timeout|failure)/,
+    text: /connection (?:timed out|refused|reset|closed|lost|dropped)|(?:establish|open) (?:an )?(?:smtp )?connection|network (?:is )?unreachable|no route to host|(?:host|server) (?:is )?unreachable|routing loop|mail (?:loops|loop) back|loop(?:s)? (?:back )?(?:detected|to myself)|too many hops|hop count exceeded|exceeded (?:the )?maximum hop count|dns (?:lookup|query|resolution) (?:failed|error|timed out)|temporary dns|could not connect|failed to connect|conversation with .* timed out|lost connection|timeout (?:while|waiting)|read timeout|timed out while|unable to connect|forwarded more than the maximum|not reachable|malformed (?:or unexpected )?name server reply|name server (?:timeout|failure)/,
   },
   // 554 5.3.0 Mailer error
   // 550 5.0.0 mailbox delivery failed: pipe to |/usr/local/bin/procmail exited with status 1
