@@ -114,6 +114,34 @@ describe('parseBounce', () => {
     assert.equal(local('Quota exceeded message delivery failed to /var/mail/box/bob/INBOX'), 'mailboxfull');
   });
 
+  it("completes a multi-line reply of which the DSN gives the first line, from the notice's transcript", () => {
+    const notice = [
+      '   ----- The following addresses had permanent fatal errors -----',
+      'bob@example.net',
+      '    (reason: 552-5.7.0 This message was blocked because its content presents a potential)',
+      '',
+      '   ----- Transcript of session follows -----',
+      '... while talking to mx.example.net.:',
+      '>>> DATA',
+      '<<< 552-5.7.0 This message was blocked because its content presents a potential',
+      '<<< 552-5.7.0 security issue. Please review our message',
+      '<<< 552 5.7.0 content and attachment content guidelines.',
+      '554 5.0.0 Service unavailable',
+    ].join('\r\n');
+    const fields = [
+      'Final-Recipient: RFC822; bob@example.net',
+      'Action: failed',
+      'Status: 5.7.0',
+      'Diagnostic-Code: SMTP; 552-5.7.0 This message was blocked because its content presents a potential',
+    ].join('\r\n');
+    const r = parseBounce(dsn('message/delivery-status', fields, notice))?.recipients[0];
+    assert.equal(
+      r?.diagnostic,
+      '552-5.7.0 This message was blocked because its content presents a potential 552-5.7.0 security issue. Please review our message 552 5.7.0 content and attachment content guidelines.',
+    );
+    assert.deepEqual([r?.reason, r?.replyCode, r?.status], ['virusdetected', '552', '5.7.0']);
+  });
+
   it('reads message/global-delivery-status (RFC 6533) the same way', () => {
     const report = parseBounce(
       dsn(

@@ -153,6 +153,7 @@ function parseMessage(text: string, depth: number): BounceReport | null {
     // human-readable part (read only then: most DSNs need nothing from it).
     let blocks: RawRecipient[] | undefined;
     for (const r of raws) {
+      if (MULTILINE_FIRST.test(r.diagnostic)) r.diagnostic = wholeReply(r.diagnostic, notice);
       if (r.diagnostic && reasonFromText(r.diagnostic)) continue;
       blocks ??= recipientsFromNotice(notice, { exclude, known: addressesOf(raws) });
       const block = blocks.find((b) => b.address.toLowerCase() === r.address.toLowerCase());
@@ -171,6 +172,33 @@ function parseMessage(text: string, depth: number): BounceReport | null {
   const report: BounceReport = { kind: delivered ? 'delivered' : 'bounce', recipients };
   if (mta) report.mta = mta;
   return withOriginal(report, original);
+}
+
+/** The first line of a multi-line SMTP reply: code, then "-" (RFC 5321 §4.2.1). */
+const MULTILINE_FIRST = /^[245]\d\d-/;
+
+/**
+ * A multi-line reply of which the DSN gives only the first line (Sendmail's Diagnostic-Code):
+ * all of its lines, as the notice's session transcript ("<<< 552-5.7.0 ...") has them.
+ */
+function wholeReply(first: string, notice: string): string {
+  const code = first.slice(0, 3);
+  for (let at = notice.indexOf(first); at >= 0; at = notice.indexOf(first, at + 1)) {
+    let whole = first;
+    let nl = notice.indexOf('\n', at);
+    while (nl >= 0) {
+      const next = notice.indexOf('\n', nl + 1);
+      const line = notice
+        .slice(nl + 1, next < 0 ? notice.length : next)
+        .replace(/^\s*(?:<<<\s*)?/, '')
+        .trimEnd();
+      if (!line.startsWith(code) || (line[3] !== '-' && line[3] !== ' ')) break;
+      whole += ` ${line}`;
+      if (line[3] === ' ') return whole;
+      nl = next;
+    }
+  }
+  return first;
 }
 
 /** A feedback report (ARF, or an Amazon SES complaint): one entry per reported recipient, or one without an address. */

@@ -6,10 +6,12 @@ import type { TextRule } from './rule.js';
 
 export const contentRules: TextRule[] = [
   // 554 5.7.1 Message rejected: virus found (Eicar-Test-Signature)
+  // 552 5.7.0 This message was blocked because its content presents a potential security issue.
+  //   (Gmail: an attachment or link that may carry malware; support.google.com/mail/answer/6590)
   {
     reason: 'virusdetected',
     example: '554 5.7.1 Message rejected: virus found (Eicar-Test-Signature)',
-    text: /\bvirus|malware|infected|trojan|\bworm\b|malicious (?:content|attachment|payload)|eicar/,
+    text: /\bvirus|malware|infected|trojan|\bworm\b|malicious (?:content|attachment|payload)|eicar|content presents a potential security issue/,
   },
   // 553-Message filtered. Please see the FAQs section on spam
   // 554 5.7.1 Message rejected as spam by Content Filtering.
