@@ -65,6 +65,8 @@ const MORE_REPLIES: Array<[string, string]> = [
   ['<neko@example.net>: malformed address: <neko@example.net> may not follow kijitora@example.com', 'userunknown'],
   ["554 nyaan.example.net : You've reached your daily relay quota - 203.0.113.0", 'speeding'],
   ['554 5.4.6 Too many hops', 'networkerror'],
+  ['Delevery to the following recipients was aborted after 5.0 hour(s):', 'expired'],
+  ['500 Remote server does not support TLS (state 6).', 'securityerror'],
   [
     '552-5.7.0 This message was blocked because its content presents a potential 552-5.7.0 security issue. Please visit 552 5.7.0 content and attachment content guidelines.',
     'virusdetected',

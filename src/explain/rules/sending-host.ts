@@ -29,10 +29,11 @@ export const sendingHostRules: TextRule[] = [
   },
   // 553 message blocked, you are not authorized to send mail, authentication is required.
   // 530 5.7.0 Must issue a STARTTLS command first
+  // 500 Remote server does not support TLS (state 6).  (Gmail, where the sender's policy demands TLS)
   {
     reason: 'securityerror',
     example: '553 message blocked, you are not authorized to send mail, authentication is required.',
-    text: /authenticat(?:ion|e) (?:is )?(?:required|needed|first)|(?:must|please) (?:authenticate|log ?in)|smtp auth|auth(?:entication)? (?:failed|failure|unsuccessful)|starttls|must issue a starttls|encryption (?:required|needed)|tls (?:is )?required|not authorized to send mail|unauthenticated senders? (?:are )?not (?:allowed|permitted)|authorization required|forged|fake sender|spoof|impersonat|(?:mail|message|sender) (?:appears|seems) to be (?:forged|faked)|invalid (?:login|credentials|password)|(?:user|sender) not authenticated|access denied.*\(state 13\)|certificate/,
+    text: /authenticat(?:ion|e) (?:is )?(?:required|needed|first)|(?:must|please) (?:authenticate|log ?in)|smtp auth|auth(?:entication)? (?:failed|failure|unsuccessful)|starttls|must issue a starttls|(?:does not|doesn'?t) support (?:tls|starttls|encryption)|encryption (?:required|needed)|tls (?:is )?required|not authorized to send mail|unauthenticated senders? (?:are )?not (?:allowed|permitted)|authorization required|forged|fake sender|spoof|impersonat|(?:mail|message|sender) (?:appears|seems) to be (?:forged|faked)|invalid (?:login|credentials|password)|(?:user|sender) not authenticated|access denied.*\(state 13\)|certificate/,
   },
   // 550 Client host blocked for spamming issues. OFR006_102
   {

@@ -63,10 +63,11 @@ export const transportRules: TextRule[] = [
     text: /retry time(?:out)? (?:was |has been )?(?:exceeded|reached|expired)|(?:message|envelope|delivery) (?:time |period )?(?:has )?expired|delivery (?:time ?out|timeout)|lifetime exceeded|unable to deliver (?:this |the )?message (?:after|for|in) \d+|undeliverable for \d+|max(?:imum)? (?:queue|retry) (?:time|lifetime)|will be retried for|did not accept our requests to connect/,
   },
   // I'm not going to try again; this message has been in the queue too long.
+  // Delevery to the following recipients was aborted after 5.0 hour(s):
   {
     reason: 'expired',
     example: "451 I'm not going to try again; this message has been in the queue too long.",
-    text: /(?:message|mail) (?:has been |was )?(?:in the queue|queued) too long|too long in (?:the )?queue|could not be delivered (?:for|within|after) \d+|(?:has|have) (?:been )?(?:tried|retried).*(?:given up|giving up)|(?:giving|given) up on|gave up|undeliverable for \d|(?:delivery )?attempts? (?:expired|exceeded|failed after)|exceeded (?:the )?(?:maximum )?(?:time|retries|retry)|delivery failed \d+ attempts|unable to deliver .* for \d+ (?:hours|days)|not be delivered .* retry|deferred.*(?:too long|expired)/,
+    text: /(?:message|mail) (?:has been |was )?(?:in the queue|queued) too long|aborted after [\d.]+ (?:hour|day|minute)|too long in (?:the )?queue|could not be delivered (?:for|within|after) \d+|(?:has|have) (?:been )?(?:tried|retried).*(?:given up|giving up)|(?:giving|given) up on|gave up|undeliverable for \d|(?:delivery )?attempts? (?:expired|exceeded|failed after)|exceeded (?:the )?(?:maximum )?(?:time|retries|retry)|delivery failed \d+ attempts|unable to deliver .* for \d+ (?:hours|days)|not be delivered .* retry|deferred.*(?:too long|expired)/,
   },
   // Sorry, I wasn't able to establish an SMTP connection. (#4.4.1)
   // 421 example.org (smtp)... Deferred: Connection timed out
