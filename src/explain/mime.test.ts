@@ -59,6 +59,24 @@ describe('parseMime', () => {
   });
 });
 
+describe('splitHeaders and lost folding', () => {
+  it('reads a folded line that lost its indent as a continuation when a common field follows', () => {
+    const { headers, body } = splitHeaders(
+      'Received: from a.example.org\n(192.0.2.1) by b.example.org\nContent-Type: text/plain\n\nbody\n',
+    );
+    assert.deepEqual(Object.fromEntries(headers), {
+      received: ['from a.example.org (192.0.2.1) by b.example.org'],
+      'content-type': ['text/plain'],
+    });
+    assert.equal(body, 'body\n');
+  });
+  it('still ends the block at a line that is no field when no field follows (a body without the blank line)', () => {
+    const { headers, body } = splitHeaders('Subject: hi\nThis is the text.\nNote: it goes on\n');
+    assert.deepEqual(Object.fromEntries(headers), { subject: ['hi'] });
+    assert.equal(body, 'This is the text.\nNote: it goes on\n');
+  });
+});
+
 describe('decoders', () => {
   it('decodes RFC 2047 encoded words, adjacent words joined', () => {
     assert.equal(decodeWords('=?UTF-8?B?TnlhYW4=?= =?ISO-8859-1?Q?caf=E9?='), 'Nyaancafé');

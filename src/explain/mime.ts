@@ -108,6 +108,13 @@ export function splitHeaders(
         continue;
       }
       if (headers.size === 0 && !name) return { headers, body: text.slice(pos) };
+      // A folded line that lost its indent (a pasted or re-wrapped message) when a common field
+      // follows before the blank line: only a blank line ends the block then (RFC 5322 §2.1).
+      if (name && fieldFollows(text, end)) {
+        if (keep) value += ` ${text.slice(pos, stop).trim()}`;
+        pos = end;
+        continue;
+      }
       if (keep) addField(headers, name, value);
       name = '';
       break;
@@ -141,6 +148,20 @@ function addField(headers: Map<string, string[]>, name: string, value: string): 
   const list = headers.get(name);
   if (list) list.push(value.trim());
   else headers.set(name, [value.trim()]);
+}
+
+const COMMON_FIELD = /^(?:content-type|mime-version|from|to|subject|date|message-id|received|return-path):/i;
+
+/** Whether a common field starts one of the lines from `pos` up to the next blank line (at most 200 lines). */
+function fieldFollows(text: string, pos: number): boolean {
+  for (let i = 0; i < 200 && pos < text.length; i++) {
+    const nl = text.indexOf('\n', pos);
+    const end = nl < 0 ? text.length : nl;
+    if (end === pos || (end === pos + 1 && text.charCodeAt(pos) === 13)) return false;
+    if (COMMON_FIELD.test(text.slice(pos, Math.min(end, pos + 40)))) return true;
+    pos = end + 1;
+  }
+  return false;
 }
 
 function nextLine(text: string, pos: number): number {
