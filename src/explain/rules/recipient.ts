@@ -40,10 +40,11 @@ export const recipientRules: TextRule[] = [
   },
   // 552 5.2.2 <kijitora@example.jp>: Mailbox full
   // 452 4.2.2 Over quota
+  // The number of messages in recipient's mailbox exceeded the local limit.
   {
     reason: 'mailboxfull',
     example: '552 5.2.2 <kijitora@example.jp>: Mailbox full',
-    text: /mail ?box (?:is )?(?:full|over quota|exceeds|size limit)|over (?:the )?(?:disk )?quota|quota (?:exceeded|full)|quota usage exceeded|容量(?:制限|を超え|オーバー)|exceeded (?:storage|.*quota)|(?:mailbox|account|inbox) (?:is )?(?:full|out of (?:disk )?space)|user'?s? (?:mailbox|disk) (?:is )?full|full mailbox|mailfolder is full|exceed(?:s|ed)? (?:the )?(?:mailbox|storage|disk) (?:quota|limit|size)|not enough (?:disk )?(?:storage|space)|too much mail|(?:recipient|user) (?:is )?over|dns ?quota|mailbox size exceeded|maildir over quota/,
+    text: /mail ?box (?:is )?(?:full|over quota|exceeds|size limit)|mailbox exceeded (?:the )?(?:local |storage |size )?limit|over (?:the )?(?:disk )?quota|quota (?:exceeded|full)|quota usage exceeded|容量(?:制限|を超え|オーバー)|exceeded (?:storage|.*quota)|(?:mailbox|account|inbox) (?:is )?(?:full|out of (?:disk )?space)|user'?s? (?:mailbox|disk) (?:is )?full|full mailbox|mailfolder is full|exceed(?:s|ed)? (?:the )?(?:mailbox|storage|disk) (?:quota|limit|size)|not enough (?:disk )?(?:storage|space)|too much mail|(?:recipient|user) (?:is )?over|dns ?quota|mailbox size exceeded|maildir over quota/,
   },
   // 550 5.2.1 <kijitora@example.jp>: Account disabled
   {
