@@ -65,6 +65,11 @@ const MORE_REPLIES: Array<[string, string]> = [
   ['<neko@example.net>: malformed address: <neko@example.net> may not follow kijitora@example.com', 'userunknown'],
   ["554 nyaan.example.net : You've reached your daily relay quota - 203.0.113.0", 'speeding'],
   ['554 5.4.6 Too many hops', 'networkerror'],
+  [
+    'Reason: SMTP Server <192.0.2.223> refused to accept your message (DATA), with the following error message: [554 5.4.6 Hop count exceeded - possible mail loop]',
+    'networkerror',
+  ],
+  ['550 Ip frequency limited [RkNGMjlFQTVEQ0E Blocked IP 192.0.2.22].', 'speeding'],
   ["The number of messages in recipient's mailbox exceeded the local limit.", 'mailboxfull'],
   ['Delevery to the following recipients was aborted after 5.0 hour(s):', 'expired'],
   ['500 Remote server does not support TLS (state 6).', 'securityerror'],

@@ -43,10 +43,20 @@ export const transportRules: TextRule[] = [
     text: /(?:reached|exceeded) (?:your |the |its )?(?:hourly|daily|sending|relay) (?:\w+ )?(?:limit|quota)/,
   },
   // 450 4.7.1 Sending rate exceeded; please slow down
+  // 550 Ip frequency limited [...] (Tencent QQ: too many messages from one address in a while)
   {
     reason: 'speeding',
     example: '450 4.7.1 Sending rate exceeded; please slow down',
-    text: /rate (?:limit(?:ed)?|exceeded)|too (?:fast|many messages)|slow down|(?:sending|message) rate|throttl/,
+    text: /rate (?:limit(?:ed)?|exceeded)|too (?:fast|many messages)|slow down|(?:sending|message) rate|throttl|frequency limit/,
+  },
+  // 554 5.4.6 Too many hops
+  // [554 5.4.6 Hop count exceeded - possible mail loop]
+  // A routing loop (RFC 3463 X.4.6), whatever else the reply says ("refused to accept your message"):
+  // tried before the refusal rules (classify.ts). Not a connection limit either.
+  {
+    reason: 'networkerror',
+    example: '554 5.4.6 Hop count exceeded - possible mail loop',
+    text: /routing loop|mail (?:forwarding )?loop|mail (?:loops|loop) back|loop(?:s)? (?:back )?(?:detected|to myself)|too many hops|hop count exceeded|exceeded (?:the )?maximum hop count|forwarded more than the maximum/,
   },
   // 550 5.4.312 Message expired, DNS query failed
   // Deferred: Name server: example.co.jp.: host name lookup failure
@@ -71,11 +81,10 @@ export const transportRules: TextRule[] = [
   },
   // Sorry, I wasn't able to establish an SMTP connection. (#4.4.1)
   // 421 example.org (smtp)... Deferred: Connection timed out
-  // 554 5.4.6 Too many hops (a routing loop, RFC 3463 X.4.6: not a connection limit)
   {
     reason: 'networkerror',
     example: "Sorry, I wasn't able to establish an SMTP connection. (#4.4.1)",
-    text: /connection (?:timed out|refused|reset|closed|lost|dropped)|(?:establish|open) (?:an )?(?:smtp )?connection|network (?:is )?unreachable|no route to host|(?:host|server) (?:is )?unreachable|routing loop|mail (?:loops|loop) back|loop(?:s)? (?:back )?(?:detected|to myself)|too many hops|hop count exceeded|exceeded (?:the )?maximum hop count|dns (?:lookup|query|resolution) (?:failed|error|timed out)|temporary dns|could not connect|failed to connect|conversation with .* timed out|lost connection|timeout (?:while|waiting)|read timeout|timed out while|unable to connect|forwarded more than the maximum|not reachable|malformed (?:or unexpected )?name server reply|name server (?:timeout|failure)/,
+    text: /connection (?:timed out|refused|reset|closed|lost|dropped)|(?:establish|open) (?:an )?(?:smtp )?connection|network (?:is )?unreachable|no route to host|(?:host|server) (?:is )?unreachable|dns (?:lookup|query|resolution) (?:failed|error|timed out)|temporary dns|could not connect|failed to connect|conversation with .* timed out|lost connection|timeout (?:while|waiting)|read timeout|timed out while|unable to connect|not reachable|malformed (?:or unexpected )?name server reply|name server (?:timeout|failure)/,
   },
   // 554 5.3.0 Mailer error
   // 550 5.0.0 mailbox delivery failed: pipe to |/usr/local/bin/procmail exited with status 1
