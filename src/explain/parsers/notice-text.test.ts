@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { noticeOnly } from './notice-text.js';
+import { noticeOnly, recipientsFromNotice } from './notice-text.js';
 
 describe('noticeOnly', () => {
   it('cuts before a marker line, whatever white space leads it', () => {
@@ -32,6 +32,10 @@ describe('noticeOnly', () => {
   it('finds a marker after any white space, in any case, and a header line in any case', () => {
     assert.equal(noticeOnly('Sorry.\n\u00a0\u3000---- Original Message ----\nx'), 'Sorry.');
     assert.equal(noticeOnly('Sorry.\n  MESSAGE HEADERS FOLLOW\nx'), 'Sorry.');
+    assert.equal(
+      noticeOnly('Error: no valid recipients\n\nOriginal Message:\nTo: a@b.example'),
+      'Error: no valid recipients\n',
+    );
     assert.equal(noticeOnly('a\nb\nc\nRETURN-PATH: <x@y.example>\nReceived: z'), 'a\nb\nc');
     assert.equal(
       noticeOnly('a\nb\nc\n received: not at the line start\nX: y'),
@@ -44,5 +48,22 @@ describe('noticeOnly', () => {
     const kept = noticeOnly(text).split('\n');
     assert.equal(kept.length, 600);
     assert.equal(kept.at(-1), 'line 599');
+  });
+});
+
+describe('recipientsFromNotice', () => {
+  it('ends the words of an address at a rule line: the next section is not about it', () => {
+    const notice = [
+      'Delivery to the following recipients was aborted after 5.0 hour(s):',
+      '',
+      '  * bob@example.net',
+      '',
+      '======================================',
+      '             Technical details:',
+      'Routing: could not find a gateway',
+    ].join('\n');
+    assert.deepEqual(recipientsFromNotice(notice, { exclude: new Set() }), [
+      { address: 'bob@example.net', diagnostic: '' },
+    ]);
   });
 });

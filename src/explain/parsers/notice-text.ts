@@ -19,7 +19,7 @@ const MAX_LINE = 1000;
 const ORIGINAL_STARTS = [
   /^\s*-{2,}.*(?:copy of the (?:original )?message|original message|unsent message|returned message|message text follows|message headers follow|rfc822|undelivered message|headers of (?:the )?original)/i,
   /^\s*-{2,}\s*(?:below this line|original message follows)/i,
-  /^\s*(?:message headers follow|original message follows|original message headers?:?)\.?\s*$/i,
+  /^\s*(?:message headers follow|original message follows|original message(?: headers?)?:?)\.?\s*$/i,
   /^\s*\|?-+\s*message text follows/i,
   /^-+ ?(?:元のメッセージ|original)/i,
 ];
@@ -173,6 +173,8 @@ function blockBelow(f: FoundAddress, lines: string[], next: number): string {
   let text = block.trim() !== '';
   for (let i = f.line + 1; i < next && i < f.line + 12; i++) {
     const line = (lines[i] ?? '').trim();
+    // A rule of "=" or "-" separates sections: what follows is not about this address.
+    if (SEPARATOR.test(line)) break;
     if (!line) {
       if (text) break;
       continue;
@@ -182,6 +184,8 @@ function blockBelow(f: FoundAddress, lines: string[], next: number): string {
   }
   return block;
 }
+
+const SEPARATOR = /^[-=_*#~]{5,}$/;
 
 function lowerCased(list: string[]): string[] {
   const out: string[] = [];
