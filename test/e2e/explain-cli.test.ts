@@ -67,13 +67,19 @@ describe('mailward explain', () => {
     );
   });
 
-  test('explains a bounce file: recipient, server, step and reason', async () => {
+  test('explains a bounce file: the original, recipient, server, step and reason', async () => {
     const { stdout } = await explain([join(CORPUS, 'lhost-exim-05.eml')]);
     const lines = stdout.split('\n');
-    assert.equal(lines[0], 'Recipient: kijitora@neko.example.co.jp');
-    assert.equal(lines[1], 'Refused by: server mx49.neko.example.co.jp, after RCPT TO (the recipient address)');
+    // Exim copies the returned message into its notice: the original is read from that copy.
     assert.equal(
-      lines[2],
+      lines[0],
+      'Original message: "Nyaaan", from Shironeko <shironeko@example.org>, <19990429233445.000000@mx4.example.org>',
+    );
+    assert.equal(lines[1], '');
+    assert.equal(lines[2], 'Recipient: kijitora@neko.example.co.jp');
+    assert.equal(lines[3], 'Refused by: server mx49.neko.example.co.jp, after RCPT TO (the recipient address)');
+    assert.equal(
+      lines[4],
       'Result: permanent failure (553 5.1.1), reason: userunknown — the address itself does not work',
     );
   });
