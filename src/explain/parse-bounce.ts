@@ -162,8 +162,7 @@ function parseMessage(text: string, depth: number): BounceReport | null {
   }
   for (const r of raws) {
     // Google Groups answers for a group that refuses the poster, in the poster's language.
-    if (/@googlegroups\.com$/i.test(r.address) && /google/i.test(from) && !reasonFromText(r.diagnostic))
-      r.hint ??= 'rejected';
+    if (/@googlegroups\.com$/i.test(r.address) && /google/i.test(from)) r.hint ??= 'rejected';
   }
   const facts = new NoticeFacts(notice, isReceiptRuleBounce(mta));
   const recipients: BouncedRecipient[] = [];
@@ -265,11 +264,13 @@ function finish(r: RawRecipient, notice: NoticeFacts, parser: string, single: bo
   const command = r.command ?? f.command ?? notice.command ?? stepFromReplyShape(diag);
   // A delay warning ("will be retried") is temporary whatever else it says.
   const delayed = action === 'delayed' || (action !== 'failed' && (DELAY_WORDS.test(diag) || notice.delayed));
+  // A hint (types.ts) stands in for words: when the recipient's own diagnostic names a cause, it wins.
+  const hint = r.hint && !reasonFromText(r.diagnostic) ? r.hint : undefined;
   let reason: Reason;
   if (action === 'delivered' || action === 'relayed' || action === 'expanded') reason = 'delivered';
   else
     reason =
-      r.hint ??
+      hint ??
       adjust(decideReason(diag, status, replyCode || undefined), command, status, delayed ? 'delayed' : action, diag);
   // Many MTAs answer "user unknown" for any mailbox they will not deliver to. When the reporting
   // MTA's own notice names a more specific state of the one mailbox it reports on (disabled,

@@ -91,6 +91,9 @@ export interface RawRecipient {
   remoteMta?: string;
   command?: string;
   action?: string;
-  /** A reason the format itself states (e.g. a service's own error code); the classifier may keep it. */
+  /**
+   * A reason the format itself states (a service's own error code, an X-Unix diagnostic): the
+   * classifier takes it when the recipient's own diagnostic names no cause, and the words otherwise.
+   */
   hint?: Reason;
 }

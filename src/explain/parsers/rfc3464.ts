@@ -6,7 +6,6 @@
  * be well formed (a missing Status or a Diagnostic-Code without a type is normal in the wild).
  */
 
-import { reasonFromText } from '../classify.js';
 import { decodeWords, field, splitHeaders } from '../mime.js';
 import type { RawRecipient } from '../types.js';
 import { collapseSpace } from '../white-space.js';
@@ -50,10 +49,9 @@ export function parseDeliveryStatus(body: string): DeliveryStatus {
     const r: RawRecipient = { address: fieldAddress(rcpt), diagnostic: collapseSpace(diag) };
     if (status) r.status = status;
     // RFC 3464 §2.3.6: an "X-Unix" diagnostic is a local delivery program's exit status and output:
-    // a mailer error, unless the output names the cause ("Quota exceeded" is a full mailbox).
-    if (/^\s*x-unix\s*;/i.test(field(h, 'diagnostic-code') ?? '') && !reasonFromText(r.diagnostic)) {
-      r.hint = 'mailererror';
-    }
+    // a mailer error, unless the output names the cause ("Quota exceeded" is a full mailbox; the
+    // classifier lets such words win over a hint).
+    if (/^\s*x-unix\s*;/i.test(field(h, 'diagnostic-code') ?? '')) r.hint = 'mailererror';
     const action = field(h, 'action')?.trim().toLowerCase();
     if (action) r.action = action;
     const remote = untyped(field(h, 'remote-mta')) ?? lastRemote;
