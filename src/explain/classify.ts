@@ -121,6 +121,7 @@ function possibleIn(seen: Looked): Uint8Array {
   if (!seen.possible) {
     seen.possible = new Uint8Array(TEXT_RULES.length);
     GATE.candidates(seen.normalised, seen.possible);
+    for (let i = 0; i < TEXT_RULES.length; i++) if (GATE.gated[i] === 0) seen.possible[i] = 1;
   }
   return seen.possible;
 }
@@ -135,7 +136,7 @@ export function reasonFromText(text: string, enhanced?: string, code?: string): 
     if (rule.code && !rule.code.test(code ?? '')) continue;
     let hit = seen.matched[i];
     if (hit === undefined) {
-      hit = (possibleIn(seen)[i] === 1 || GATE.gated[i] === 0) && rule.text.test(seen.normalised);
+      hit = possibleIn(seen)[i] === 1 && rule.text.test(seen.normalised);
       seen.matched[i] = hit;
     }
     if (hit) return rule.reason;
@@ -150,7 +151,7 @@ export function reasonFromText(text: string, enhanced?: string, code?: string): 
 export function mayGiveReason(text: string, reasons: readonly Reason[]): boolean {
   const possible = possibleIn(lookAt(text));
   for (let i = 0; i < TEXT_RULES.length; i++) {
-    if (reasons.includes((TEXT_RULES[i] as TextRule).reason) && (possible[i] === 1 || GATE.gated[i] === 0)) return true;
+    if (possible[i] === 1 && reasons.includes((TEXT_RULES[i] as TextRule).reason)) return true;
   }
   return false;
 }
