@@ -22,7 +22,7 @@ import { findSesNotice } from './parsers/amazon-ses-json.js';
 import { isAutoReply } from './parsers/auto-reply.js';
 import { findFeedback } from './parsers/feedback.js';
 import { mtaSignature } from './parsers/mta-signature.js';
-import { addressesIn, noticeOnly, recipientsFromNotice } from './parsers/notice-text.js';
+import { addressesIn, recipientsFromNotice, splitNotice } from './parsers/notice-text.js';
 import { commandIn, replyFields } from './parsers/reply-fields.js';
 import { parseDeliveryStatus } from './parsers/rfc3464.js';
 import { recipientsFromTranscript } from './parsers/sendmail-transcript.js';
@@ -64,13 +64,10 @@ function parseMessage(text: string, depth: number): BounceReport | null {
   const dsnParts: MimePart[] = [];
   for (const p of parts) if (DSN_TYPE.test(p.type)) dsnParts.push(p);
   const outerText = ownWords(outer);
-  let noticeSource = outerText;
-  let notice = noticeOnly(outerText);
-  if (!notice.trim()) {
-    noticeSource = root.body;
-    notice = noticeOnly(root.body);
-  }
-  original ??= inlineOriginal(noticeSource, notice);
+  let split = splitNotice(outerText);
+  if (!split.notice.trim()) split = splitNotice(root.body);
+  const notice = split.notice;
+  original ??= inlineOriginal(split.copy);
   const ses = dsnParts.length === 0 ? findSesNotice(outerText || root.body) : null;
   if (ses?.kind === 'feedback')
     return withOriginal(feedbackReport(ses.recipients, ses.feedbackType, 'amazonses'), original);
@@ -417,15 +414,13 @@ function originalHeaders(parts: MimePart[]): OriginalHeaders | undefined {
 /**
  * The returned message copied into the notice's own text below a marker line (Exim's "------ This
  * is a copy of the message, including all the headers. ------", qmail's "--- Below this line is a
- * copy of the message.") or right after it (noticeOnly cut there): its header block, when it has one.
+ * copy of the message.") or from its header block on: the copy's header fields, when it has them.
  */
-function inlineOriginal(text: string, notice: string): OriginalHeaders | undefined {
-  if (notice.length >= text.length) return undefined;
-  let rest = text.slice(notice.length + 1);
-  // The marker line, then blank lines, up to the first field.
-  if (!FIELD_LINE.test(rest)) rest = rest.slice(rest.indexOf('\n') + 1).replace(/^(?:[ \t]*\n)+/, '');
-  if (!FIELD_LINE.test(rest)) return undefined;
-  return originalFrom(splitHeaders(rest, false, ORIGINAL_FIELDS).headers);
+function inlineOriginal(copy: string | undefined): OriginalHeaders | undefined {
+  if (copy === undefined) return undefined;
+  const block = copy.replace(/^(?:[ \t]*\n)+/, '');
+  if (!FIELD_LINE.test(block)) return undefined;
+  return originalFrom(splitHeaders(block, false, ORIGINAL_FIELDS).headers);
 }
 
 const FIELD_LINE = /^[\x21-\x39\x3b-\x7e]+:/;

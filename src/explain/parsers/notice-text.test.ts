@@ -1,12 +1,14 @@
 /**
- * noticeOnly: where the bounce's own words end and the quoted original begins (a marker line,
+ * splitNotice: where the bounce's own words end and the quoted original begins (a marker line,
  * or a header block after some text), and the bound on lines.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { noticeOnly, recipientsFromNotice } from './notice-text.js';
+import { recipientsFromNotice, splitNotice } from './notice-text.js';
 
-describe('noticeOnly', () => {
+const noticeOnly = (text: string): string => splitNotice(text).notice;
+
+describe('splitNotice', () => {
   it('cuts before a marker line, whatever white space leads it', () => {
     assert.equal(
       noticeOnly('Sorry.\n<a@b.example>: 550 no\n\n  ------ Original message ------\nSubject: x'),
@@ -48,6 +50,19 @@ describe('noticeOnly', () => {
     const kept = noticeOnly(text).split('\n');
     assert.equal(kept.length, 600);
     assert.equal(kept.at(-1), 'line 599');
+  });
+
+  it('gives the quoted original: after the marker line, or from its header block on; none at the line bound', () => {
+    assert.deepEqual(splitNotice('Sorry.\n------ This is a copy of the message ------\n\nFrom: a@b.example'), {
+      notice: 'Sorry.',
+      copy: '\nFrom: a@b.example',
+    });
+    assert.deepEqual(splitNotice('a\nb\nc\nReturn-Path: <x@y.example>\nReceived: z'), {
+      notice: 'a\nb\nc',
+      copy: 'Return-Path: <x@y.example>\nReceived: z',
+    });
+    const long = `${Array.from({ length: 600 }, (_, i) => `line ${i}`).join('\n')}\nSubject: not a copy`;
+    assert.equal(splitNotice(long).copy, undefined);
   });
 });
 

@@ -41,8 +41,16 @@ function leadingChar(text: string, from: number, to: number): number {
   return -1;
 }
 
+/** A bounce's text cut where the quoted original begins. */
+export interface NoticeSplit {
+  /** The bounce's own words. */
+  notice: string;
+  /** The quoted original, when a marker line or its header block cut the text (not the line bound). */
+  copy?: string;
+}
+
 /** Cuts the notice at the start of the quoted original message. */
-export function noticeOnly(text: string): string {
+export function splitNotice(text: string): NoticeSplit {
   // Line by line without splitting: the cut is one slice of the text (what joining the lines
   // before it with "\n" would give).
   let start = 0;
@@ -53,22 +61,23 @@ export function noticeOnly(text: string): string {
     // only one that starts with "r", "d" or "m" a header: most lines are neither, and are not sliced.
     const lead = leadingChar(text, start, end);
     if (!MARKER_LEAD.has(lead) && !(i > 2 && HEADER_LEAD.has(text.charCodeAt(start) | 0x20))) {
-      if (nl < 0) return text;
+      if (nl < 0) return { notice: text };
       start = nl + 1;
       continue;
     }
     const line = text.slice(start, end);
-    if (ORIGINAL_START.test(line)) return text.slice(0, Math.max(0, start - 1));
+    const before = text.slice(0, Math.max(0, start - 1));
+    if (ORIGINAL_START.test(line)) return { notice: before, copy: nl < 0 ? '' : text.slice(nl + 1) };
     // A header block of the original (Return-Path/Received at line start) after some text.
     if (i > 2 && /^(?:Return-Path|Received|DKIM-Signature|Message-ID):/i.test(line)) {
       const after = nl < 0 ? -1 : text.indexOf('\n', nl + 1);
       const next = nl < 0 ? '' : text.slice(nl + 1, after < 0 ? text.length : after);
-      if (/^(?:\s|[\w-]+:)/.test(next)) return text.slice(0, Math.max(0, start - 1));
+      if (/^(?:\s|[\w-]+:)/.test(next)) return { notice: before, copy: text.slice(start) };
     }
-    if (nl < 0) return text;
+    if (nl < 0) return { notice: text };
     start = nl + 1;
   }
-  return text.slice(0, Math.max(0, start - 1));
+  return { notice: text.slice(0, Math.max(0, start - 1)) };
 }
 
 /** Is this line about one address only: the address first, maybe in <>, then ":" "..." or words? */
