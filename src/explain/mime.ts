@@ -227,11 +227,12 @@ function hexValue(c: number): number {
 export function bytesToText(bytes: Buffer, charset?: string): string {
   const cs = (charset ?? '').toLowerCase();
   // Pure ASCII without ISO-2022 escapes is the common case in bounces: skip decoders.
-  if (isAscii(bytes) && bytes.indexOf(0x1b) < 0) return bytes.toString('latin1');
+  const ascii = isAscii(bytes);
+  if (ascii && bytes.indexOf(0x1b) < 0) return bytes.toString('latin1');
   // ISO-2022 is a 7-bit code (RFC 1468): octets above 0x7f mean the label is wrong (a relay
   // that converted the text and kept the header); UTF-8, if valid, is what they are then.
-  const sevenBit = cs.startsWith('iso-2022-');
-  if (cs && cs !== 'us-ascii' && cs !== 'utf-8' && cs !== 'utf8' && !(sevenBit && !isAscii(bytes))) {
+  const mislabelled = !ascii && cs.startsWith('iso-2022-');
+  if (cs && cs !== 'us-ascii' && cs !== 'utf-8' && cs !== 'utf8' && !mislabelled) {
     try {
       return new TextDecoder(cs).decode(bytes);
     } catch {
